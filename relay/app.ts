@@ -1,0 +1,144 @@
+/**
+ * Builds the relay from injected dependencies: the Hono app (HTTP) and the WebSocket upgrade handler for
+ * `/signal/<room>` and `/yjs/<room>`. Only server.ts listens and only main.ts reads the environment.
+ */
+import { Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import * as authProtocol from 'y-protocols/auth';
+import * as encoding from 'lib0/encoding';
+import type { Config } from './config.ts';
+import type { Db } from './db.ts';
+import type { Logger } from './log.ts';
+import { TokenSigner, loadSecret } from './auth/tokens.ts';
+import { RoomStore } from './rooms/room-store.ts';
+import { isRoomId } from './rooms/room-id.ts';
+import { SignalHub } from './signal/hub.ts';
+import { CLOSE, SESSION_ID } from './signal/protocol.ts';
+import type { ServerMessage } from './signal/protocol.ts';
+import { DocHost, MAX_Y_FRAME } from './yjs/doc-host.ts';
+import { DocStore } from './yjs/doc-store.ts';
+import { MSG_AUTH } from './yjs/y-message.ts';
+import { createApi } from './http/api.ts';
+import { serveClient } from './http/static.ts';
+import { renderMetrics } from './http/metrics.ts';
+import { lowerHand } from '../crdt/hands.ts';
+import { pruneReactions } from '../crdt/reactions.ts';
+
+export type RelayDeps = { config: Config; db: Db; log: Logger; clientDir: string; clock?: () => number };
+
+export type Relay = {
+  app: Hono;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Runs periodic work (grace periods, unloading idle documents, pruning reactions). */
+  tick(): void;
+  close(): void;
+};
+
+export function createRelay(deps: RelayDeps): Relay {
+  const { config, db, log } = deps;
+  const clock = deps.clock ?? Date.now;
+  const startedAt = clock();
+  const rooms = new RoomStore(db);
+  const tokens = new TokenSigner(loadSecret(db, config.secret));
+  const docs = new DocHost(new DocStore(db), log, clock);
+  const hub = new SignalHub(
+    { meshMax: config.meshMax, roomMax: config.roomMax, iceServers: config.iceServers, leaveGraceMs: config.leaveGraceMs, relayAvailable: false },
+    { onLeft: (roomId, participantId) => lowerHand(docs.open(roomId).doc, participantId) },
+    log,
+    clock,
+  );
+
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ status: 'ok', uptimeS: Math.round((clock() - startedAt) / 1000), ...hub.stats() }));
+  app.get('/metrics', (c) => {
+    const s = hub.stats();
+    const body = renderMetrics([
+      { name: 'palabre_rooms', help: 'Rooms with at least one signalling session.', type: 'gauge', samples: [{ value: s.rooms }] },
+      { name: 'palabre_sessions', help: 'Signalling sessions in all rooms.', type: 'gauge', samples: [{ value: s.sessions }] },
+      { name: 'palabre_signal_messages_total', help: 'Valid signalling messages received.', type: 'counter', samples: [{ value: hub.counters.accepted }] },
+      { name: 'palabre_signal_forwarded_total', help: 'Peer signals forwarded.', type: 'counter', samples: [{ value: hub.counters.forwarded }] },
+      { name: 'palabre_signal_rejected_total', help: 'Signalling frames rejected, by reason.', type: 'counter', samples: Object.entries(hub.counters.rejected).map(([reason, value]) => ({ labels: { reason }, value })) },
+      { name: 'palabre_yjs_updates_total', help: 'Yjs updates applied.', type: 'counter', samples: [{ value: docs.counters.applied }] },
+      { name: 'palabre_yjs_rejected_total', help: 'Yjs frames rejected as malformed.', type: 'counter', samples: [{ value: docs.counters.rejected }] },
+    ]);
+    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+  app.route('/api', createApi({ config, rooms, tokens, clock, participantCount: (id) => hub.participantCount(id) }));
+  serveClient(app, deps.clientDir);
+  app.notFound((c) => c.json({ error: { code: 'not-found', message: 'not found' } }, 404));
+  app.onError((err, c) => {
+    log.error('http: unhandled error', { path: c.req.path, error: err.message });
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+
+  const signalWss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const yjsWss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_Y_FRAME });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const match = /^\/(signal|yjs)\/([^/]+)$/.exec(url.pathname);
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const kind = match[1] as 'signal' | 'yjs';
+    const roomId = decodeURIComponent(match[2]!);
+    const wss = kind === 'signal' ? signalWss : yjsWss;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const refusal = admit(roomId, url.searchParams);
+      if (!refusal.ok) {
+        refuse(kind, ws, refusal.code, refusal.reason);
+        return;
+      }
+      if (kind === 'yjs') docs.attach(roomId, ws);
+      else {
+        const session = url.searchParams.get('session') ?? '';
+        if (!SESSION_ID.test(session)) {
+          refuse(kind, ws, CLOSE.forbidden, 'missing or malformed session parameter');
+          return;
+        }
+        hub.attach(roomId, { participantId: refusal.claims.pid, sessionId: session, name: refusal.claims.name }, ws);
+      }
+    });
+  }
+
+  function admit(roomId: string, params: URLSearchParams) {
+    if (!isRoomId(roomId) || !rooms.get(roomId)) return { ok: false, code: CLOSE.notFound, reason: 'no meeting with this code' } as const;
+    const verdict = tokens.verifyJoin(params.get('token') ?? '', roomId, clock());
+    if (!verdict.ok) return { ok: false, code: CLOSE.badToken, reason: `token refused: ${verdict.reason}` } as const;
+    return { ok: true, claims: verdict.claims } as const;
+  }
+
+  function refuse(kind: 'signal' | 'yjs', ws: WebSocket, code: number, reason: string): void {
+    if (kind === 'signal') {
+      const errorCode = code === CLOSE.notFound ? 'room-not-found' : code === CLOSE.badToken ? 'bad-token' : 'bad-session';
+      const message: ServerMessage = { type: 'error', code: errorCode, message: reason, fatal: true };
+      ws.send(JSON.stringify(message));
+    } else {
+      ws.send(encoding.encode((e) => {
+        encoding.writeVarUint(e, MSG_AUTH);
+        authProtocol.writePermissionDenied(e, reason);
+      }));
+    }
+    ws.close(code, reason);
+  }
+
+  return {
+    app,
+    upgrade,
+    tick() {
+      hub.sweep();
+      docs.sweep((_id, doc, now) => pruneReactions(doc, now));
+    },
+    close() {
+      hub.close();
+      docs.close();
+      signalWss.close();
+      yjsWss.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Relay configuration from environment variables. Only the entry point (main.ts) reads the environment;
+ * everything else receives a `Config`. Every variable has an embedded default so `npm start` needs none.
+ */
+import { z } from 'zod';
+import type { IceServer } from './signal/protocol.ts';
+
+const iceServer = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.string().url().optional(),
+  SECRET: z.string().min(16).optional(),
+  TOKEN_TTL_S: int(60, 7 * 24 * 3600).default(12 * 3600),
+  MESH_MAX: int(2, 50).default(4),
+  ROOM_MAX: int(2, 1000).default(150),
+  ICE_SERVERS: z.string().default('[]'),
+  LEAVE_GRACE_MS: int(0, 120_000).default(5000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type LogLevel = z.infer<typeof schema>['LOG_LEVEL'];
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Base URL used in room links; when absent the request's own origin is used. */
+  publicUrl: string | undefined;
+  /** HMAC key for tokens; when absent one is generated once and kept in DATA_DIR. */
+  secret: string | undefined;
+  tokenTtlMs: number;
+  meshMax: number;
+  roomMax: number;
+  iceServers: IceServer[];
+  leaveGraceMs: number;
+  logLevel: LogLevel;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  let iceJson: unknown;
+  try {
+    iceJson = JSON.parse(e.ICE_SERVERS);
+  } catch {
+    throw new ConfigError('ICE_SERVERS must be JSON, e.g. [{"urls":"stun:stun.example.org:3478"}]');
+  }
+  const ice = z.array(iceServer).safeParse(iceJson);
+  if (!ice.success) throw new ConfigError(`ICE_SERVERS: ${ice.error.issues[0]?.message ?? 'invalid'}`);
+  if (e.MESH_MAX > e.ROOM_MAX) throw new ConfigError('MESH_MAX must not exceed ROOM_MAX');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    secret: e.SECRET,
+    tokenTtlMs: e.TOKEN_TTL_S * 1000,
+    meshMax: e.MESH_MAX,
+    roomMax: e.ROOM_MAX,
+    iceServers: ice.data as IceServer[],
+    leaveGraceMs: e.LEAVE_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
