@@ -1,0 +1,129 @@
+/**
+ * Browser end-to-end harness: the real relay as a child process (so a test can kill and restart it on the
+ * same port and data directory), Debian's Chromium driven by playwright-core with fake camera and
+ * microphone, and probes that read what each page really decodes (RTCPeerConnection.getStats).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export class RelayProcess {
+  #child: ChildProcess | undefined;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'palabre-e2e-'));
+  constructor(readonly port: number, readonly env: Record<string, string> = {}) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'relay', 'main.ts')], {
+      cwd: root,
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    this.#child = child;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`relay exited with ${child.exitCode} during start`);
+      try {
+        if ((await fetch(`${this.url}/health`)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      await sleep(100);
+    }
+    throw new Error('relay did not answer /health within 60 s');
+  }
+
+  /** Kills the relay the hard way (as a crash would) and waits for it to be gone. */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Records every RTCPeerConnection the page makes, so the test can read their stats. */
+export const TRACK_PEER_CONNECTIONS = `(() => {
+  const Original = window.RTCPeerConnection;
+  const all = [];
+  window.__palabrePcs = all;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) { super(...args); all.push(this); }
+  };
+})();`;
+
+export type DecodeSample = { connected: number; framesPerPc: number[] };
+
+/** Video frames decoded so far on each open, connected peer connection of the page. */
+export async function decodedFrames(page: Page): Promise<DecodeSample> {
+  return page.evaluate(async () => {
+    const pcs = ((window as unknown as { __palabrePcs?: RTCPeerConnection[] }).__palabrePcs ?? []).filter((pc) => pc.connectionState === 'connected');
+    const framesPerPc: number[] = [];
+    for (const pc of pcs) {
+      let frames = 0;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+      });
+      framesPerPc.push(frames);
+    }
+    return { connected: pcs.length, framesPerPc };
+  });
+}
+
+/** Waits until the page has `peers` connected links, each of whose decoded frame count grew by `growth`. */
+export async function expectVideoFromPeers(page: Page, peers: number, timeoutMs = 30_000, growth = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let first: DecodeSample | undefined;
+  let last: DecodeSample | undefined;
+  while (Date.now() < deadline) {
+    last = await decodedFrames(page);
+    if (last.connected === peers) {
+      if (!first || first.connected !== peers) first = last;
+      else if (last.framesPerPc.every((f, i) => f - (first!.framesPerPc[i] ?? 0) >= growth)) return;
+    } else first = undefined;
+    await sleep(250);
+  }
+  throw new Error(`expected ${peers} links decoding video; last sample ${JSON.stringify(last)}, first ${JSON.stringify(first)}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
