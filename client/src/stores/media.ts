@@ -136,12 +136,18 @@ async function addKind(kind: 'audio' | 'video'): Promise<boolean> {
   }
 }
 
-async function setEnabled(kind: 'audio' | 'video', on: boolean): Promise<void> {
+/** Mute/unmute by `track.enabled`; turning on a kind we have no track for asks for that device. */
+async function setEnabled(kind: 'audio' | 'video', on: boolean): Promise<MediaProblem | null> {
+  if (starting()) {
+    (kind === 'audio' ? setMicOn : setCameraOn)(on); // start() applies it to the tracks it gets
+    return null;
+  }
   const current = track(kind);
-  if (on && !current && !(await addKind(kind))) return;
+  if (on && !current && !(await addKind(kind))) return problem();
   const t = track(kind);
   if (t) t.enabled = on;
   (kind === 'audio' ? setMicOn : setCameraOn)(on);
+  return null;
 }
 
 async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<MediaProblem | null> {
@@ -150,7 +156,6 @@ async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<
   if (!previous) return (await addKind(kind)) ? null : problem();
   if (previous.getSettings().deviceId === deviceId) return null;
   try {
-    if (kind === 'video') previous.stop(); // some cameras cannot be opened twice
     const next = (await capture({ audio: kind === 'audio', video: kind === 'video' })).getTracks()[0];
     if (!next) return { kind: 'no-device' };
     next.enabled = kind === 'audio' ? micOn() : cameraOn();
@@ -204,8 +209,10 @@ if (typeof navigator !== 'undefined' && navigator.mediaDevices) {
 
 export const media = {
   stream,
-  micOn,
-  cameraOn,
+  /** What the user hears/sees of us: a track exists and is enabled. */
+  /** While the devices are still opening, the user's intent shows (and is applied once they open). */
+  micOn: () => micOn() && (starting() || hasAudio()),
+  cameraOn: () => cameraOn() && (starting() || hasVideo()),
   hasAudio,
   hasVideo,
   problem,

@@ -1,0 +1,271 @@
+/**
+ * The mesh: one simple-peer link per remote session, media end to end between browsers.
+ *
+ * Who offers: a newcomer initiates towards every peer listed in its `welcome`; those already present
+ * wait (non-initiator) and get the offer through the relay. A link that simple-peer destroyed (ICE
+ * failed, or the remote closed) is rebuilt by its initiator while the remote is still in the room; a
+ * link stuck in ICE `disconnected` gets an ICE restart. Those decisions come from ReconnectPolicy.
+ *
+ * Each link publishes a small view (name, connected, camera and screen streams) as signals. Which
+ * remote stream is the screen share comes from a `{kind:'streams'}` message on the data channel.
+ */
+import { createSignal, type Accessor, type Setter } from 'solid-js';
+import SimplePeer from 'simple-peer/simplepeer.min.js';
+import type { PeerInfo } from '../../../relay/signal/protocol.ts';
+import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPolicy.ts';
+import { classifyStreams, parseStreamsMessage, type StreamsMessage } from '../lib/remoteStreams.ts';
+import { media } from './media.ts';
+
+export type RemoteView = {
+  sessionId: string;
+  participantId: Accessor<string>;
+  name: Accessor<string>;
+  connected: Accessor<boolean>;
+  camera: Accessor<MediaStream | null>;
+  screen: Accessor<MediaStream | null>;
+};
+
+/** simple-peer members that its typings omit: the RTCPeerConnection (for `restartIce`) and `negotiate`. */
+type Peer = SimplePeer.Instance & { readonly _pc: RTCPeerConnection; readonly destroyed: boolean; negotiate(): void };
+
+type Link = {
+  peer: Peer;
+  initiator: boolean;
+  ice: RTCIceConnectionState | 'destroyed';
+  troubleSince: number | null;
+  lastRestartAt: number | null;
+  streams: MediaStream[];
+  info: StreamsMessage | null;
+};
+
+type Entry = {
+  view: RemoteView;
+  set: { participantId: Setter<string>; name: Setter<string>; connected: Setter<boolean>; camera: Setter<MediaStream | null>; screen: Setter<MediaStream | null> };
+  link: Link | null;
+};
+
+export type MeshOptions = {
+  sendSignal(to: string, data: Record<string, unknown>): void;
+  /** Whether the signalling roster lists this session (a destroyed link is rebuilt only then). */
+  isPresent(sessionId: string): boolean;
+  policy?: ReconnectPolicy;
+};
+
+const MAX_PENDING = 64;
+
+export function createMesh(options: MeshOptions) {
+  const policy = options.policy ?? defaultReconnectPolicy;
+  const entries = new Map<string, Entry>();
+  const pending = new Map<string, SimplePeer.SignalData[]>();
+  const [remotes, setRemotes] = createSignal<RemoteView[]>([]);
+  let iceServers: RTCIceServer[] = [];
+  let closed = false;
+
+  const publishList = () => setRemotes([...entries.values()].map((e) => e.view));
+
+  const ensureEntry = (peer: Pick<PeerInfo, 'sessionId' | 'participantId' | 'name'>): Entry => {
+    const existing = entries.get(peer.sessionId);
+    if (existing) {
+      if (peer.participantId) existing.set.participantId(peer.participantId);
+      if (peer.name) existing.set.name(peer.name);
+      return existing;
+    }
+    const [participantId, setParticipantId] = createSignal(peer.participantId);
+    const [name, setName] = createSignal(peer.name);
+    const [connected, setConnected] = createSignal(false);
+    const [camera, setCamera] = createSignal<MediaStream | null>(null);
+    const [screen, setScreen] = createSignal<MediaStream | null>(null);
+    const entry: Entry = {
+      view: { sessionId: peer.sessionId, participantId, name, connected, camera, screen },
+      set: { participantId: setParticipantId, name: setName, connected: setConnected, camera: setCamera, screen: setScreen },
+      link: null,
+    };
+    entries.set(peer.sessionId, entry);
+    publishList();
+    return entry;
+  };
+
+  const publishStreams = (entry: Entry) => {
+    const link = entry.link;
+    const live = link ? link.streams.filter((s) => s.getTracks().length > 0) : [];
+    const { camera, screen } = classifyStreams(live, link?.info ?? null);
+    entry.set.camera(camera);
+    entry.set.screen(screen);
+  };
+
+  const localInfo = (): StreamsMessage => ({ kind: 'streams', camera: media.stream()?.id ?? null, screen: media.screen()?.id ?? null });
+
+  const sendInfo = (link: Link) => {
+    if (!link.peer.connected) return;
+    try {
+      link.peer.send(JSON.stringify(localInfo()));
+    } catch {
+      /* channel closing: the next link will send it on connect */
+    }
+  };
+
+  const connectLink = (entry: Entry, initiator: boolean): Link => {
+    entry.link?.peer.destroy();
+    const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
+    const peer = new SimplePeer({ initiator, trickle: true, objectMode: true, config: { iceServers }, streams: outbound }) as Peer;
+    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null };
+    entry.link = link;
+    entry.set.connected(false);
+    const sessionId = entry.view.sessionId;
+    const current = () => entry.link === link;
+
+    peer.on('signal', (data: SimplePeer.SignalData) => {
+      if (current()) options.sendSignal(sessionId, data as unknown as Record<string, unknown>);
+    });
+    peer.on('connect', () => {
+      if (!current()) return;
+      entry.set.connected(true);
+      sendInfo(link);
+    });
+    peer.on('data', (chunk: unknown) => {
+      const message = parseStreamsMessage(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array));
+      if (!message || !current()) return;
+      link.info = message;
+      publishStreams(entry);
+    });
+    peer.on('track', (_track: MediaStreamTrack, stream: MediaStream) => {
+      if (!current()) return;
+      if (!link.streams.includes(stream)) {
+        link.streams.push(stream);
+        stream.addEventListener('removetrack', () => current() && publishStreams(entry));
+        stream.addEventListener('addtrack', () => current() && publishStreams(entry));
+      }
+      publishStreams(entry);
+    });
+    peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+      if (!current()) return;
+      link.ice = state;
+      if (state === 'disconnected') link.troubleSince ??= Date.now();
+      else link.troubleSince = null;
+    });
+    peer.on('error', (error: Error & { code?: string }) => {
+      console.warn(`mesh: link to ${sessionId} failed: ${error.code ?? error.message}`);
+    });
+    peer.on('close', () => {
+      if (!current()) return;
+      link.ice = 'destroyed';
+      link.troubleSince = Date.now();
+      link.streams = [];
+      entry.set.connected(false);
+      publishStreams(entry);
+    });
+
+    const buffered = pending.get(sessionId);
+    pending.delete(sessionId);
+    for (const data of buffered ?? []) peer.signal(data);
+    return link;
+  };
+
+  const isLive = (entry: Entry | undefined): boolean => !!entry?.link && entry.link.ice !== 'destroyed' && !entry.link.peer.destroyed;
+
+  const remove = (sessionId: string) => {
+    const entry = entries.get(sessionId);
+    pending.delete(sessionId);
+    if (!entry) return;
+    entries.delete(sessionId);
+    const link = entry.link;
+    entry.link = null;
+    link?.peer.destroy();
+    publishList();
+  };
+
+  const forEachLive = (fn: (link: Link) => void) => {
+    for (const entry of entries.values()) {
+      if (!isLive(entry) || !entry.link) continue;
+      try {
+        fn(entry.link);
+      } catch (error) {
+        console.warn('mesh: local media change failed on a link', error);
+      }
+    }
+  };
+
+  const unsubscribe = media.subscribe({
+    trackAdded(track, stream) {
+      forEachLive((link) => link.peer.addTrack(track, stream));
+      forEachLive(sendInfo);
+    },
+    trackReplaced(previous, next, stream) {
+      forEachLive((link) => link.peer.replaceTrack(previous, next, stream));
+    },
+    screenChanged(screen, previous) {
+      forEachLive((link) => {
+        if (previous) for (const t of previous.getTracks()) link.peer.removeTrack(t, previous);
+        if (screen) for (const t of screen.getTracks()) link.peer.addTrack(t, screen);
+      });
+      forEachLive(sendInfo);
+    },
+  });
+
+  const tick = setInterval(() => {
+    const now = Date.now();
+    for (const [sessionId, entry] of [...entries]) {
+      const link = entry.link;
+      if (!link) continue;
+      const decision = policy.decide(
+        { ice: link.peer.destroyed ? 'destroyed' : link.ice, initiator: link.initiator, troubleSince: link.troubleSince, lastRestartAt: link.lastRestartAt, remotePresent: options.isPresent(sessionId) },
+        now,
+      );
+      if (decision === 'restart-ice') {
+        link.lastRestartAt = now;
+        link.peer._pc.restartIce();
+        link.peer.negotiate();
+      } else if (decision === 'recreate') {
+        connectLink(entry, true);
+      } else if (decision === 'forget') {
+        remove(sessionId);
+      }
+    }
+  }, 1000);
+
+  return {
+    remotes,
+    /** First welcome and every welcome after a signalling reconnect. */
+    welcome(peers: PeerInfo[], servers: RTCIceServer[]) {
+      iceServers = servers;
+      for (const peer of peers) {
+        const entry = ensureEntry(peer);
+        if (!isLive(entry)) connectLink(entry, true);
+      }
+    },
+    peerJoined(peer: PeerInfo) {
+      const entry = ensureEntry(peer);
+      if (!isLive(entry)) connectLink(entry, false); // the newcomer will offer
+    },
+    peerLeft(sessionId: string) {
+      remove(sessionId);
+    },
+    signal(from: string, data: Record<string, unknown>) {
+      if (closed) return;
+      const signal = data as unknown as SimplePeer.SignalData;
+      const entry = entries.get(from);
+      const isOffer = (data as { type?: unknown }).type === 'offer';
+      if (isOffer && (!isLive(entry) || entry?.link?.initiator)) {
+        // The remote (re)built its link as initiator: answer with a fresh non-initiator link.
+        connectLink(entry ?? ensureEntry({ sessionId: from, participantId: '', name: '' }), false).peer.signal(signal);
+        return;
+      }
+      if (entry && isLive(entry) && entry.link) {
+        entry.link.peer.signal(signal);
+        return;
+      }
+      const queue = pending.get(from) ?? [];
+      if (queue.length < MAX_PENDING) queue.push(signal);
+      pending.set(from, queue);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(tick);
+      unsubscribe();
+      for (const sessionId of [...entries.keys()]) remove(sessionId);
+    },
+  };
+}
+
+export type Mesh = ReturnType<typeof createMesh>;
