@@ -46,7 +46,15 @@ export function createRelay(deps: RelayDeps): Relay {
   const docs = new DocHost(new DocStore(db), log, clock);
   const hub = new SignalHub(
     { meshMax: config.meshMax, roomMax: config.roomMax, iceServers: config.iceServers, leaveGraceMs: config.leaveGraceMs, relayAvailable: false },
-    { onLeft: (roomId, participantId) => lowerHand(docs.open(roomId).doc, participantId) },
+    {
+      onLeft: (roomId, participantId) => {
+        try {
+          lowerHand(docs.open(roomId).doc, participantId);
+        } catch (err) {
+          log.error('yjs: cannot lower the hand of a participant who left', { room: roomId, error: (err as Error).message });
+        }
+      },
+    },
     log,
     clock,
   );
@@ -79,14 +87,12 @@ export function createRelay(deps: RelayDeps): Relay {
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const match = /^\/(signal|yjs)\/([^/]+)$/.exec(url.pathname);
-    if (!match) {
+    const target = parseUpgradeTarget(req.url);
+    if (!target) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const kind = match[1] as 'signal' | 'yjs';
-    const roomId = decodeURIComponent(match[2]!);
+    const { kind, roomId, url } = target;
     const wss = kind === 'signal' ? signalWss : yjsWss;
     wss.handleUpgrade(req, socket, head, (ws) => {
       const refusal = admit(roomId, url.searchParams);
@@ -94,7 +100,14 @@ export function createRelay(deps: RelayDeps): Relay {
         refuse(kind, ws, refusal.code, refusal.reason);
         return;
       }
-      if (kind === 'yjs') docs.attach(roomId, ws);
+      if (kind === 'yjs') {
+        try {
+          docs.attach(roomId, ws);
+        } catch (err) {
+          log.error('yjs: cannot open room document', { room: roomId, error: (err as Error).message });
+          ws.close(1011, 'this meeting\'s document cannot be loaded');
+        }
+      }
       else {
         const session = url.searchParams.get('session') ?? '';
         if (!SESSION_ID.test(session)) {
@@ -141,4 +154,16 @@ export function createRelay(deps: RelayDeps): Relay {
       yjsWss.close();
     },
   };
+}
+
+/** `/signal/<room>` or `/yjs/<room>`, or undefined for anything else, including unparsable targets. */
+function parseUpgradeTarget(raw: string | undefined) {
+  try {
+    const url = new URL(raw ?? '/', 'http://relay');
+    const match = /^\/(signal|yjs)\/([^/]+)$/.exec(url.pathname);
+    if (!match) return undefined;
+    return { kind: match[1] as 'signal' | 'yjs', roomId: decodeURIComponent(match[2]!), url };
+  } catch {
+    return undefined;
+  }
 }

@@ -135,6 +135,7 @@ test('the relay restarts mid-meeting: clients reconnect by themselves and the ch
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
   assert.ok(chatMessages(doc).some((m) => m.text === 'Bonjour <b>à tous</b>'), 'chat persisted by the relay');
   provider.destroy();
+  doc.destroy(); // also stops the provider's Awareness timer, which would keep the process alive
 
   const chloe = pages[2]!;
   await openChat(chloe);

@@ -20,7 +20,8 @@ export type HubCounters = { accepted: number; rejected: Record<string, number>; 
 export class SignalHub {
   readonly #rooms = new Map<string, RoomSignalling>();
   readonly #sockets = new Map<string, WebSocket>(); // key: room + ' ' + session
-  readonly #limits = new Map<WebSocket, RateLimiter>();
+  /** Per session, not per socket, so reconnecting does not buy a fresh burst. */
+  readonly #limits = new Map<string, RateLimiter>();
   readonly counters: HubCounters = { accepted: 0, rejected: {}, forwarded: 0 };
   #closed = false;
 
@@ -63,12 +64,11 @@ export class SignalHub {
     const stale = this.#sockets.get(key);
     this.#sockets.set(key, socket);
     if (stale && stale !== socket) stale.close(1000, 'superseded by a reconnect of the same session');
-    this.#limits.set(socket, new RateLimiter(200, 400));
+    if (!this.#limits.has(key)) this.#limits.set(key, new RateLimiter(200, 400));
     this.log.info('signal: session connected', { room: roomId, participant: joiner.participantId, session: joiner.sessionId });
 
     socket.on('message', (data, isBinary) => this.#onFrame(roomId, joiner.sessionId, socket, data, isBinary));
     socket.on('close', () => {
-      this.#limits.delete(socket);
       if (this.#sockets.get(key) !== socket) return;
       this.#sockets.delete(key);
       const r = this.#rooms.get(roomId);
@@ -80,7 +80,7 @@ export class SignalHub {
   #onFrame(roomId: string, sessionId: string, socket: WebSocket, data: unknown, isBinary: boolean): void {
     const room = this.#rooms.get(roomId);
     if (!room || this.#sockets.get(`${roomId} ${sessionId}`) !== socket) return;
-    const limiter = this.#limits.get(socket);
+    const limiter = this.#limits.get(`${roomId} ${sessionId}`);
     if (limiter && !limiter.take(this.clock())) {
       this.#reject(socket, 'rate-limited', 'too many messages: at most 200 per second');
       return;
@@ -106,6 +106,10 @@ export class SignalHub {
     for (const [id, room] of this.#rooms) {
       this.#run(id, room.sweep(now));
       if (room.size === 0) this.#rooms.delete(id);
+    }
+    for (const key of this.#limits.keys()) {
+      const [roomId, sessionId] = key.split(' ') as [string, string];
+      if (!this.#rooms.get(roomId)?.has(sessionId)) this.#limits.delete(key);
     }
   }
 

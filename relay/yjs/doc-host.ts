@@ -106,11 +106,7 @@ export class DocHost {
   #onFrame(room: Room, socket: WebSocket, data: Buffer, isBinary: boolean): void {
     const parsed = isBinary ? parseYFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), MAX_Y_FRAME) : ({ ok: false, reason: 'text frames are not part of the y-websocket protocol' } as const);
     if (!parsed.ok) {
-      this.counters.rejected++;
-      sendFrame(socket, encoding.encode((e) => {
-        encoding.writeVarUint(e, MSG_AUTH);
-        authProtocol.writePermissionDenied(e, parsed.reason);
-      }));
+      this.#deny(socket, parsed.reason);
       return;
     }
     const m = parsed.message;
@@ -122,12 +118,12 @@ export class DocHost {
         }));
         break;
       case 'sync-update':
-        this.counters.applied++;
         try {
           Y.applyUpdate(room.doc, m.update, socket);
+          this.counters.applied++;
         } catch (err) {
-          this.counters.rejected++;
-          this.log.warn('yjs: update rejected', { room: room.id, error: (err as Error).message });
+          // Only what Yjs integrated before throwing is emitted (and stored); the sender learns the rest was refused.
+          this.#deny(socket, `update not applied: ${(err as Error).message}`);
         }
         break;
       case 'awareness':
@@ -140,6 +136,14 @@ export class DocHost {
         }));
         break;
     }
+  }
+
+  #deny(socket: WebSocket, reason: string): void {
+    this.counters.rejected++;
+    sendFrame(socket, encoding.encode((e) => {
+      encoding.writeVarUint(e, MSG_AUTH);
+      authProtocol.writePermissionDenied(e, reason);
+    }));
   }
 
   #detach(room: Room, socket: WebSocket): void {
