@@ -115,6 +115,8 @@ async function start(): Promise<void> {
   setStream(result);
   sync();
   setStarting(false);
+  // Someone who pressed Join before the devices opened already has links without tracks: add them now.
+  for (const t of result?.getTracks() ?? []) for (const l of listeners) l.trackAdded(t, result!);
   await refreshDevices();
 }
 
