@@ -117,6 +117,25 @@ test('a chat message, a reaction and a raised hand from one appear at the other 
   }
 });
 
+test('a screen share is its own tile, promoted to the large view at the others, and goes away when stopped', async () => {
+  const [alice, ...others] = pages as [Page, Page, Page];
+  const aliceId = await selfId(alice);
+  await alice.locator('[data-testid=toggle-screen]').click();
+  for (const page of others) {
+    const share = page.locator(`[data-testid=tile][data-kind=screen][data-participant-id="${aliceId}"]`);
+    await share.waitFor({ timeout: 15_000 });
+    assert.is(await share.getAttribute('data-featured'), 'true');
+    await page.waitForFunction(
+      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+      aliceId,
+      { timeout: 15_000 },
+    );
+    assert.is(await page.locator('[data-testid=tile][data-kind=camera]').count(), 3, 'camera tiles stay');
+  }
+  await alice.locator('[data-testid=toggle-screen]').click();
+  for (const page of others) await page.locator('[data-testid=tile][data-kind=screen]').waitFor({ state: 'detached', timeout: 15_000 });
+});
+
 test('a participant who reloads reappears once: everyone sees exactly three', async () => {
   const bruno = pages[1]!;
   await bruno.reload();

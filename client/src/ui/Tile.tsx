@@ -31,6 +31,7 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
       data-session-id={props.tile.sessionId}
       data-kind={props.tile.kind}
       data-self={props.tile.self ? 'true' : 'false'}
+      data-featured={props.featured ? 'true' : 'false'}
       data-speaking={speaking() ? 'true' : 'false'}
       data-muted={props.tile.audioOn() ? 'false' : 'true'}
     >
