@@ -1,0 +1,42 @@
+/**
+ * The pure forwarding primitives of the SFU: wraparound (unwrap), per-subscriber sequence/timestamp
+ * rewriting across source switches (munger), the per-stream packet cache and the NACK answer. No werift,
+ * sockets, timers or clock: packets and `now` in, decisions out (STYLE §1–5).
+ */
+export { ForwardConfigError } from './errors.ts';
+export type { NackTarget } from './history.ts';
+export {
+  DROP_REASONS,
+  type DropDecision,
+  type DropReason,
+  type ForwardDecision,
+  type MungerOptions,
+  type MungerPacket,
+  type PadDecision,
+  type SendDecision,
+  SequenceMunger,
+  type SourceId,
+} from './munger.ts';
+export {
+  buildNackFci,
+  NackResponder,
+  type NackOutcome,
+  type NackResponderOptions,
+  parseNackFci,
+  type Resend,
+  type RetransmitSource,
+} from './nack.ts';
+export { PacketCache, type PacketCacheStats } from './packet-cache.ts';
+export { hasRtpPadding, isRtp, paddingPacketLike, RTP_HEADER_SIZE, readRtpSeq, readRtpSsrc, readRtpTimestamp, writeRtpSeqTs } from './rtp.ts';
+export {
+  SEQ_CYCLE,
+  SeqUnwrapper,
+  seqDistance,
+  TS_CYCLE,
+  TimestampUnwrapper,
+  tsDistance,
+  unwrapSeqNear,
+  unwrapTsNear,
+  wrapSeq,
+  wrapTs,
+} from './unwrap.ts';

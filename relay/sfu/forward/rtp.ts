@@ -1,0 +1,55 @@
+/**
+ * The few fixed RTP header fields (RFC 3550 §5.1) the forwarding core reads or rewrites. The fixed
+ * header is 12 bytes: V/P/X/CC, M/PT, sequence number (bytes 2–3), timestamp (4–7), SSRC (8–11), all
+ * big-endian; CSRCs and extensions follow and are left alone here.
+ */
+
+export const RTP_HEADER_SIZE = 12;
+
+/** The padding bit: the last payload byte counts padding bytes to ignore. */
+export function hasRtpPadding(bytes: Uint8Array): boolean {
+  return ((bytes[0] ?? 0) & 0x20) !== 0;
+}
+
+export function isRtp(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= RTP_HEADER_SIZE && (bytes[0] ?? 0) >> 6 === 2;
+}
+
+export function readRtpSeq(bytes: Uint8Array): number {
+  return ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
+}
+
+export function readRtpTimestamp(bytes: Uint8Array): number {
+  return (((bytes[4] ?? 0) << 24) | ((bytes[5] ?? 0) << 16) | ((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0)) >>> 0;
+}
+
+export function readRtpSsrc(bytes: Uint8Array): number {
+  return (((bytes[8] ?? 0) << 24) | ((bytes[9] ?? 0) << 16) | ((bytes[10] ?? 0) << 8) | (bytes[11] ?? 0)) >>> 0;
+}
+
+/** Rewrites sequence number and timestamp in place; the caller owns `bytes` (never a shared buffer). */
+export function writeRtpSeqTs(bytes: Uint8Array, seq: number, ts: number): void {
+  bytes[2] = (seq >>> 8) & 0xff;
+  bytes[3] = seq & 0xff;
+  bytes[4] = (ts >>> 24) & 0xff;
+  bytes[5] = (ts >>> 16) & 0xff;
+  bytes[6] = (ts >>> 8) & 0xff;
+  bytes[7] = ts & 0xff;
+}
+
+/**
+ * A padding-only packet (P bit, no payload, RFC 3550 §5.1) for `seq`/`ts` in the stream of `like`:
+ * same payload type and SSRC, no CSRC or extension. Receivers count it as received (it closes a
+ * NACK entry) and never hand it to the decoder.
+ */
+export function paddingPacketLike(like: Uint8Array, seq: number, ts: number): Uint8Array {
+  const packet = new Uint8Array(RTP_HEADER_SIZE + PADDING_SIZE);
+  packet[0] = 0xa0;
+  packet[1] = (like[1] ?? 0) & 0x7f;
+  packet.set(like.subarray(8, 12), 8);
+  writeRtpSeqTs(packet, seq, ts);
+  packet[packet.length - 1] = PADDING_SIZE;
+  return packet;
+}
+
+const PADDING_SIZE = 4;
