@@ -1,0 +1,105 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Forwarder } from './forwarder.ts';
+import type { Delivery, Publication } from './forwarder.ts';
+import { Subscriptions } from './select/index.ts';
+import { AUDIO_LEVEL_EXT, roomTraffic } from './testing/synthetic.ts';
+
+const N = 12;
+const ids = Array.from({ length: N }, (_, i) => `p${i}`);
+const audioPub = (i: number): Publication => ({ publisherId: ids[i]!, kind: 'audio', codec: 'opus', audioLevelExtId: AUDIO_LEVEL_EXT });
+const videoPub = (i: number): Publication => ({ publisherId: ids[i]!, kind: 'video', codec: 'vp8' });
+
+/** Each subscriber shows four others: the next four ids, the first one large, the rest small. */
+function room() {
+  const subscriptions = new Subscriptions();
+  const forwarder = new Forwarder(subscriptions);
+  for (const id of ids) {
+    forwarder.addSubscriber(id, ['a0', 'a1', 'a2']);
+    subscriptions.publish(id, 'video');
+  }
+  const shown = new Map<string, string[]>();
+  ids.forEach((id, i) => {
+    const others = [1, 2, 3, 4].map((k) => ids[(i + k) % N]!);
+    shown.set(id, others);
+    others.forEach((pid, slot) => forwarder.assignVideo(id, `v${slot}`, pid, 'video'));
+    subscriptions.show(id, others.map((pid, k) => ({ publisherId: pid, kind: 'video' as const, width: k === 0 ? 1280 : 320, height: k === 0 ? 720 : 180 })), 0);
+  });
+  return { subscriptions, forwarder, shown };
+}
+
+function run(durationMs: number) {
+  const r = room();
+  const got: Array<Delivery & { from: string; kind: string; layer: number }> = [];
+  const out: Delivery[] = [];
+  let lastUpdate = 0;
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 3, durationMs, seed: 7 })) {
+    if (p.at - lastUpdate >= 100) {
+      r.subscriptions.update(p.at);
+      lastUpdate = p.at;
+    }
+    const pub = p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher);
+    const n = r.forwarder.onPacket(pub, p.layer, p.bytes, p.at, out);
+    for (let i = 0; i < n; i++) got.push({ ...out[i]!, from: ids[p.publisher]!, kind: p.kind, layer: p.layer });
+  }
+  return { ...r, got };
+}
+
+const result = run(8000);
+
+test('a subscriber receives only the video it shows, at the layer its tile needs', () => {
+  for (const [id, others] of result.shown) {
+    const video = result.got.filter((d) => d.subscriberId === id && d.kind === 'video');
+    assert.equal([...new Set(video.map((d) => d.from))].sort(), [...others].sort(), id);
+    const large = video.filter((d) => d.from === others[0]);
+    const small = video.filter((d) => d.from !== others[0]);
+    assert.ok(large.length > 0 && large.every((d) => d.layer === 2), `${id}: large tile gets the full layer`);
+    assert.ok(small.every((d) => d.layer === 0), `${id}: small tiles get the smallest layer`);
+  }
+});
+
+test('audio goes to everyone from the three talkers only, never back to its sender', () => {
+  const audio = result.got.filter((d) => d.kind === 'audio');
+  assert.equal([...new Set(audio.map((d) => d.from))].sort(), ['p0', 'p1', 'p2']);
+  assert.not.ok(audio.some((d) => d.from === d.subscriberId));
+  for (const id of ids.slice(3)) {
+    const mine = audio.filter((d) => d.subscriberId === id);
+    assert.equal(new Set(mine.map((d) => d.slotId)).size, 3, `${id} uses its three audio slots`);
+  }
+});
+
+test('every slot carries a continuous sequence (+1 mod 2^16) and timestamps that never go back', () => {
+  const bySlot = new Map<string, Delivery[]>();
+  for (const d of result.got) bySlot.set(`${d.subscriberId}/${d.slotId}`, [...(bySlot.get(`${d.subscriberId}/${d.slotId}`) ?? []), d]);
+  assert.ok(bySlot.size > N * 3);
+  for (const [slot, list] of bySlot) {
+    for (let i = 1; i < list.length; i++) {
+      assert.is(list[i]!.seq, (list[i - 1]!.seq + 1) & 0xffff, `${slot} at ${i}`);
+      const dts = (list[i]!.ts - list[i - 1]!.ts) >>> 0;
+      assert.ok(dts < 0x80000000, `${slot}: timestamp went back at ${i}`);
+    }
+  }
+});
+
+test('onPacket() counts a malformed packet and delivers nothing, without throwing', () => {
+  const { forwarder } = room();
+  assert.is(forwarder.onPacket(audioPub(0), 0, new Uint8Array([1, 2, 3]), 0, []), 0);
+  assert.is(forwarder.onPacket(videoPub(0), 1, new Uint8Array(40).fill(0x80), 0, []), 0);
+  assert.is(forwarder.counters.malformed, 1);
+});
+
+test('a subscriber that leaves stops receiving, and its slots are released', () => {
+  const { forwarder, subscriptions } = room();
+  forwarder.removeSubscriber('p5');
+  const out: Delivery[] = [];
+  let to5 = 0;
+  let lastUpdate = -100;
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 3, durationMs: 2000, seed: 3 })) {
+    if (p.at - lastUpdate >= 100) (subscriptions.update(p.at), (lastUpdate = p.at));
+    const n = forwarder.onPacket(p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher), p.layer, p.bytes, p.at, out);
+    for (let i = 0; i < n; i++) if (out[i]!.subscriberId === 'p5') to5++;
+  }
+  assert.is(to5, 0);
+});
+
+test.run();
