@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCeiling } from './ceiling.ts';
+import { CORE_PRESETS, runCore } from './core.ts';
 import { barChart, table } from './report.ts';
 
 test('the ceiling scenario measures all four sealers with and without a UDP send, with sane figures', async () => {
@@ -12,6 +13,15 @@ test('the ceiling scenario measures all four sealers with and without a UDP send
     // Sanity, not timing: a packet costs more than 100 ns and less than 10 ms on any machine.
     assert.ok(r.packetsPerCpuSecond > 100 && r.packetsPerCpuSecond < 1e7, `${r.profile} ${r.sealer}: ${r.packetsPerCpuSecond}`);
     assert.ok(Math.abs(r.nsPerPacket * r.packetsPerCpuSecond - 1e9) < 1, 'ns/packet is the inverse of the rate');
+  }
+});
+
+test('the core scenario forwards every preset with sane figures: audio fans out to about three per packet', () => {
+  for (const preset of CORE_PRESETS) {
+    const r = runCore(preset, 200);
+    assert.ok(r.packets > 1000, `${preset.name}: ${r.packets} packets`);
+    assert.ok(r.deliveries > r.packets, `${preset.name}: fan-out (${r.deliveries} for ${r.packets})`);
+    assert.ok(r.nsPerPacket > 10 && r.nsPerPacket < 1e7, `${preset.name}: ${r.nsPerPacket} ns/packet`);
   }
 });
 
