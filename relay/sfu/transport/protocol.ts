@@ -1,0 +1,116 @@
+/**
+ * Relay-mode signalling: the messages a participant's page and the relay exchange to run the one
+ * RTCPeerConnection the participant has with the relay. They travel on the signalling socket
+ * (relay/signal/protocol.ts, which they will join) as JSON frames discriminated by `type`.
+ *
+ * The client always offers and the relay always answers, so there is no glare by construction. The
+ * client's offer carries its publications as `sendonly` transceivers (microphone, camera with up to
+ * three simulcast layers, screen share) and a number of `recvonly` slots: a few audio slots for the
+ * loudest speakers and as many video slots as its page shows. The relay never adds a transceiver: it
+ * puts publishers into the slots and says who is in which with a `slots` message, so publications
+ * coming and going need no renegotiation. The client re-offers only when its own publications change
+ * or it wants more slots; every offer carries the mode epoch, so an offer from an older mode is ignored.
+ *
+ *   client → relay   relay-offer {sdp, epoch, videoSources?}   relay-candidate {candidate | null}
+ *                    view {videos: [{sessionId, source, width, height}]}
+ *   relay → client   relay-answer {sdp}   relay-candidate {candidate | null}
+ *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
+ *
+ * `videoSources` (optional, our addition) says which sendonly video mid is the camera and which the
+ * screen share; without it the first sendonly video m-section is the camera and the next the screen.
+ */
+import { z } from 'zod';
+import { SESSION_ID } from '../../signal/protocol.ts';
+
+/** The largest SDP accepted. A browser's video m-section with every codec is ~3–4 KB, so a client
+ * with many video slots must trim the slots' codecs (setCodecPreferences) to what the relay forwards. */
+export const MAX_SDP_BYTES = 64 * 1024;
+export const MAX_CANDIDATE_CHARS = 1024;
+export const MAX_VIEW_VIDEOS = 50;
+/** mids are short tokens ("0", "1", "video3"…); RFC 8843 allows 1–16 characters of a token. */
+export const MID = /^[A-Za-z0-9_.+\-]{1,16}$/;
+
+const sessionId = z.string().regex(SESSION_ID);
+const mid = z.string().regex(MID);
+export const videoSource = z.enum(['camera', 'screen']);
+export type VideoSource = z.infer<typeof videoSource>;
+
+const sdp = z
+  .string()
+  .min(1)
+  .refine((s) => Buffer.byteLength(s) <= MAX_SDP_BYTES, { message: `SDP larger than ${MAX_SDP_BYTES} bytes` })
+  .refine((s) => s.startsWith('v=0'), { message: 'SDP must start with v=0' });
+
+export const iceCandidate = z
+  .object({
+    candidate: z.string().max(MAX_CANDIDATE_CHARS),
+    sdpMid: mid.nullable().optional(),
+    sdpMLineIndex: z.number().int().min(0).max(1023).nullable().optional(),
+  })
+  .strict();
+export type IceCandidate = z.infer<typeof iceCandidate>;
+
+const candidateMessage = z.object({ type: z.literal('relay-candidate'), candidate: iceCandidate.nullable() }).strict();
+
+export const relayClientMessage = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('relay-offer'),
+      sdp,
+      epoch: z.number().int().nonnegative(),
+      videoSources: z.array(z.object({ mid, source: videoSource }).strict()).max(8).optional(),
+    })
+    .strict(),
+  candidateMessage,
+  z
+    .object({
+      type: z.literal('view'),
+      videos: z
+        .array(
+          z
+            .object({
+              sessionId,
+              source: videoSource,
+              width: z.number().int().min(0).max(16384),
+              height: z.number().int().min(0).max(16384),
+            })
+            .strict(),
+        )
+        .max(MAX_VIEW_VIDEOS),
+    })
+    .strict(),
+]);
+export type RelayClientMessage = z.infer<typeof relayClientMessage>;
+
+export type AudioSlot = { mid: string; sessionId: string | null };
+export type VideoSlot = { mid: string; sessionId: string | null; source: VideoSource | null };
+export type SlotsMessage = { type: 'slots'; audio: AudioSlot[]; video: VideoSlot[] };
+
+export type RelayServerMessage =
+  | { type: 'relay-answer'; sdp: string }
+  | { type: 'relay-candidate'; candidate: IceCandidate | null }
+  | SlotsMessage;
+
+/** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
+export const relayServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('relay-answer'), sdp }).strict(),
+  candidateMessage,
+  z
+    .object({
+      type: z.literal('slots'),
+      audio: z.array(z.object({ mid, sessionId: sessionId.nullable() }).strict()),
+      video: z.array(z.object({ mid, sessionId: sessionId.nullable(), source: videoSource.nullable() }).strict()),
+    })
+    .strict(),
+]);
+
+export type RelayParseResult = { ok: true; message: RelayClientMessage } | { ok: false; message: string };
+
+/** Validates a decoded JSON value from a client. Never throws. */
+export function parseRelayClientMessage(value: unknown): RelayParseResult {
+  const parsed = relayClientMessage.safeParse(value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, message: `invalid relay message${where}: ${issue?.message ?? 'unknown'}` };
+}

@@ -1,0 +1,283 @@
+/**
+ * One participant's connection to the relay: a werift RTCPeerConnection that only ever answers.
+ *
+ * The client's offer holds its publications (sendonly m-sections) and its receive slots (recvonly
+ * m-sections); werift adds every remote m-section as a `recvonly` transceiver, so before answering we
+ * turn the slots into `sendonly` ones. Incoming RTP of each publication (one per simulcast layer) goes
+ * to `onRtp` as bytes; `send(slotMid, bytes)` writes into a slot; RTCP the client sends about a slot
+ * (PLI, FIR, NACK, receiver reports, REMB) comes out as `slot-feedback`.
+ *
+ * werift details this adapter depends on (0.24.4):
+ * - Its default ICE servers are Google's STUN server: we always pass ours (default none).
+ * - The relay's codecs are Opus and VP8 only, so `sendRtp`, which stamps every packet with the slot's
+ *   first negotiated codec, can't mislabel a packet; no RTX or RED (retransmissions go on the media SSRC).
+ * - `sendRtp` rewrites SSRC, payload type, sequence offset and its own extensions, parses the buffer
+ *   into a packet viewing that buffer and keeps it for NACKs: the caller gives the buffer away.
+ *   werift answers the subscriber's NACKs from that history itself.
+ * - Feedback is read off the DTLS transport and matched by media SSRC (see feedback.ts).
+ * - Simulcast layers are routed by rid alone, per connection, so only one simulcast track per
+ *   connection works (the camera); a packet with an unknown rid throws inside werift's router (it
+ *   catches and logs that, so the packet is merely lost).
+ * - An m-section with neither a=ssrc nor rids can't be routed (werift doesn't route by the mid extension).
+ * - An m-section with no codec in common fails the whole offer ("negotiate codecs failed.") instead of
+ *   being rejected alone; the room then drops the peer.
+ * - SRTP: as DTLS client (the answerer's role) werift offers AEAD_AES_128_GCM before
+ *   AES_CM_128_HMAC_SHA1_80; as server it picks its own first match. GCM wins whenever the browser has it.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  RTCPeerConnection,
+  useAudioLevelIndication,
+  useOPUS,
+  useRepairedRtpStreamId,
+  useSdesMid,
+  useSdesRTPStreamId,
+  useVP8,
+} from 'werift';
+import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
+import type { IceServer } from '../../signal/protocol.ts';
+import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
+import { slotFeedback } from './feedback.ts';
+import type { SlotFeedback } from './feedback.ts';
+import type { Publication, SlotInfo } from './forwarder.ts';
+import type { IceCandidate, VideoSource } from './protocol.ts';
+import type { SlotMids } from './slots.ts';
+
+export type RelayPeerOptions = {
+  iceServers?: IceServer[];
+  /** UDP ports to gather on, [min, max] with min < max (a werift requirement). */
+  icePortRange?: [number, number];
+  /** Public address replacing the host candidates' address (see candidates.ts). */
+  announcedIp?: string;
+  iceAdditionalHostAddresses?: string[];
+  iceUseIpv6?: boolean;
+};
+
+export type { SlotFeedback };
+
+export type RelayPeerEvents = {
+  candidate: [IceCandidate | null];
+  /** After each answer: the publications (streams) that appeared and those that ended. */
+  publications: [added: Publication[], removed: Publication[]];
+  'slot-feedback': [mid: string, feedback: SlotFeedback];
+  'connection-state': [state: string];
+  closed: [];
+};
+
+export class PeerClosedError extends Error {
+  override name = 'PeerClosedError';
+}
+
+type Tracked = { pub: Publication; stop: () => void };
+
+export class RelayPeer extends EventEmitter<RelayPeerEvents> {
+  /** The packet path: every incoming RTP packet of a publication, as fresh bytes. */
+  onRtp: (pub: Publication, packet: Uint8Array) => void = () => {};
+  readonly drops = { 'unknown-slot': 0, 'send-failed': 0 };
+  readonly #pc: RTCPeerConnection;
+  readonly #publications = new Map<string, Tracked>();
+  readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver }>();
+  readonly #slotBySsrc = new Map<number, string>();
+  readonly #rtcpTransports = new Set<object>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #answering = false;
+  #closed = false;
+
+  constructor(
+    readonly sessionId: string,
+    readonly options: RelayPeerOptions = {},
+  ) {
+    super();
+    this.#pc = new RTCPeerConnection({
+      iceServers: options.iceServers ?? [],
+      icePortRange: options.icePortRange,
+      iceAdditionalHostAddresses: options.iceAdditionalHostAddresses,
+      iceUseIpv6: options.iceUseIpv6 ?? true,
+      codecs: { audio: [useOPUS()], video: [useVP8()] },
+      headerExtensions: {
+        audio: [useSdesMid(), useAudioLevelIndication()],
+        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
+      },
+    });
+    this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
+    this.#pc.connectionStateChange.subscribe((state) => this.emit('connection-state', state));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get connectionState(): string {
+    return this.#pc.connectionState;
+  }
+
+  /** Answers an offer (the first or a re-offer). Offers are handled one at a time, in order. */
+  answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }> = []): Promise<string> {
+    const run = this.#queue.then(() => this.#answer(offerSdp, videoSources));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
+    if (this.#closed) return;
+    if (candidate && isMdnsCandidate(candidate.candidate)) return;
+    await this.#pc.addIceCandidate(
+      candidate
+        ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? undefined, sdpMLineIndex: candidate.sdpMLineIndex ?? undefined }
+        : null,
+    );
+  }
+
+  publications(): Publication[] {
+    return [...this.#publications.values()].map((t) => t.pub);
+  }
+
+  slotMids(): SlotMids {
+    const mids: { audio: string[]; video: string[] } = { audio: [], video: [] };
+    for (const [mid, slot] of this.#slots) mids[slot.kind].push(mid);
+    return mids;
+  }
+
+  slotInfo(mid: string): SlotInfo | undefined {
+    const t = this.#slots.get(mid)?.transceiver;
+    if (!t?.sender.codec) return undefined;
+    const extensions = new Map(t.headerExtensions.map((e) => [e.uri, e.id]));
+    return { subscriber: this.sessionId, mid, ssrc: t.sender.ssrc, payloadType: t.sender.codec.payloadType, extensions };
+  }
+
+  /** Writes one RTP packet into a slot. Takes ownership of `bytes` (werift keeps them for NACKs). */
+  send(slotMid: string, bytes: Uint8Array): void {
+    const slot = this.#slots.get(slotMid);
+    if (this.#closed || !slot) {
+      this.drops['unknown-slot']++;
+      return;
+    }
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    slot.transceiver.sender.sendRtp(buf).catch(() => this.drops['send-failed']++);
+  }
+
+  /** Asks the publisher for a keyframe (PLI). False when not connected or the SSRC isn't known yet. */
+  requestKeyframe(pub: Publication): boolean {
+    const t = this.#pc.getTransceivers().find((x) => x.mid === pub.mid);
+    if (this.#closed || !t || pub.ssrc === undefined || this.#pc.connectionState !== 'connected') return false;
+    void t.receiver.sendRtcpPLI(pub.ssrc);
+    return true;
+  }
+
+  /** The negotiated SRTP cipher ("AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"), once DTLS is up. */
+  async srtpCipher(): Promise<string | undefined> {
+    const report = await this.#pc.getStats();
+    for (const s of report.values()) {
+      const cipher = (s as { type: string; srtpCipher?: string }).srtpCipher;
+      if (s.type === 'transport' && cipher) return cipher;
+    }
+    return undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#publications.values()) t.stop();
+    this.#publications.clear();
+    this.#slots.clear();
+    void this.#pc.close().catch(() => {});
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  async #answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }>): Promise<string> {
+    if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} is closed`);
+    await this.#pc.setRemoteDescription({ type: 'offer', sdp: stripMdnsCandidates(offerSdp) });
+    for (const t of this.#pc.getTransceivers()) {
+      // The client's recvonly is our sendonly (a slot); its sendonly/sendrecv is our recvonly.
+      if (t.offerDirection === 'sendonly') t.setDirection('sendonly');
+      else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') t.setDirection('recvonly');
+    }
+    const answer = await this.#pc.createAnswer();
+    // Candidates gathered while setting the answer are part of it: they are not trickled as well,
+    // so the client never gets a candidate before the answer it belongs to.
+    this.#answering = true;
+    try {
+      await this.#pc.setLocalDescription(answer);
+    } finally {
+      this.#answering = false;
+    }
+    if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
+    this.#sync(videoSources);
+    return announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp);
+  }
+
+  /** Brings publications and slots in line with the negotiated transceivers. */
+  #sync(videoSources: ReadonlyArray<{ mid: string; source: VideoSource }>): void {
+    const seen = new Set<string>();
+    const added: Publication[] = [];
+    const removed: Publication[] = [];
+    let videoIndex = 0;
+    this.#slots.clear();
+    this.#slotBySsrc.clear();
+    for (const t of this.#pc.getTransceivers()) {
+      const mid = t.mid;
+      if (!mid || t.stopped) continue;
+      const kind = t.kind === 'audio' ? 'audio' : 'video';
+      if (t.currentDirection === 'sendonly') {
+        this.#slots.set(mid, { kind, transceiver: t });
+        this.#slotBySsrc.set(t.sender.ssrc, mid);
+      } else if (t.currentDirection === 'recvonly') {
+        const source = kind === 'audio' ? 'microphone' : (videoSources.find((v) => v.mid === mid)?.source ?? (videoIndex++ === 0 ? 'camera' : 'screen'));
+        const rids = t.receiver.tracks.flatMap((track) => (track.rid ? [track.rid] : []));
+        for (const track of t.receiver.tracks) {
+          const id = `${this.sessionId}/${mid}${track.rid ? `/${track.rid}` : ''}`;
+          seen.add(id);
+          if (this.#publications.has(id)) continue;
+          const pub: Publication = {
+            id,
+            sessionId: this.sessionId,
+            source,
+            kind,
+            mid,
+            rid: track.rid || undefined,
+            rids,
+            ssrc: track.ssrc || undefined,
+            extensions: new Map(t.headerExtensions.map((e) => [e.id, e.uri])),
+          };
+          const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => {
+            pub.ssrc ??= rtp.header.ssrc;
+            this.onRtp(pub, rtp.serialize());
+          });
+          this.#publications.set(id, { pub, stop: unSubscribe });
+          added.push(pub);
+        }
+      }
+      this.#watchRtcp(t);
+    }
+    for (const [id, tracked] of this.#publications) {
+      if (seen.has(id)) continue;
+      tracked.stop();
+      this.#publications.delete(id);
+      removed.push(tracked.pub);
+    }
+    if (added.length > 0 || removed.length > 0) this.emit('publications', added, removed);
+  }
+
+  #watchRtcp(t: RTCRtpTransceiver): void {
+    const transport = t.dtlsTransport;
+    if (!transport || this.#rtcpTransports.has(transport)) return;
+    this.#rtcpTransports.add(transport);
+    transport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
+  }
+
+  #onRtcp(packet: RtcpPacket): void {
+    if (this.#closed) return;
+    for (const [mid, feedback] of slotFeedback(packet, this.#slotBySsrc)) this.emit('slot-feedback', mid, feedback);
+  }
+
+  #onLocalCandidate(c: RTCIceCandidate | undefined): void {
+    if (this.#closed || this.#answering) return;
+    if (!c) {
+      this.emit('candidate', null);
+      return;
+    }
+    const candidate = announceCandidate(c.candidate, this.options.announcedIp);
+    this.emit('candidate', { candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null });
+  }
+}

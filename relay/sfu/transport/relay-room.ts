@@ -1,0 +1,223 @@
+/**
+ * The relay side of one room in relay mode: one RelayPeer per session, the slot table that says which
+ * publisher sits in which subscriber slot, and the packet path between them.
+ *
+ * Decide, then act: a packet from a publisher goes to the `Forwarder`, which returns what each
+ * subscriber gets; only then do the subscribers' peers write. The room decides seats (SlotTable) and
+ * sends each subscriber a `slots` message whenever its seats change; peers never decide anything.
+ * Keyframes: a subscriber that gets a new video occupant, or sends a PLI/FIR about a slot, makes the
+ * room ask that occupant's publisher for a keyframe, at most once per `keyframeIntervalMs`.
+ */
+import { EventEmitter } from 'node:events';
+import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
+import { PassThroughForwarder } from './forwarder.ts';
+import type { RelayClientMessage, RelayServerMessage } from './protocol.ts';
+import { RelayPeer } from './relay-peer.ts';
+import type { RelayPeerOptions, SlotFeedback } from './relay-peer.ts';
+import type { PublicationKey } from './slots.ts';
+import { SlotTable } from './slots.ts';
+
+export type RelayRoomOptions = {
+  peer?: RelayPeerOptions;
+  /** Builds the forwarder; default: the naive pass-through, given the room's slot lookup. */
+  forwarder?: (slotsOf: (pub: Publication) => readonly SlotInfo[]) => Forwarder;
+  now?: () => number;
+  keyframeIntervalMs?: number;
+};
+
+export type RelayRoomEvents = { closed: []; 'session-error': [sessionId: string, error: Error] };
+
+export type Send = (sessionId: string, message: RelayServerMessage) => void;
+
+const keyOf = (p: PublicationKey): string => `${p.sessionId}/${p.source}`;
+
+export class RelayRoom extends EventEmitter<RelayRoomEvents> {
+  readonly forwarder: Forwarder;
+  readonly #peers = new Map<string, RelayPeer>();
+  readonly #table = new SlotTable();
+  /** publication key → the ids of its streams (simulcast layers), to know when the last one ends. */
+  readonly #streams = new Map<string, Map<string, Publication>>();
+  readonly #answered = new Set<string>();
+  readonly #lastKeyframeRequest = new Map<string, number>();
+  readonly #views = new Map<string, Extract<RelayClientMessage, { type: 'view' }>['videos']>();
+  readonly #now: () => number;
+  #epoch = 0;
+  #closed = false;
+
+  constructor(
+    readonly roomId: string,
+    readonly send: Send,
+    readonly options: RelayRoomOptions = {},
+  ) {
+    super();
+    this.#now = options.now ?? Date.now;
+    const slotsOf = (pub: Publication) => this.#slotsOf(pub);
+    this.forwarder = options.forwarder?.(slotsOf) ?? new PassThroughForwarder(slotsOf);
+  }
+
+  get size(): number {
+    return this.#peers.size;
+  }
+
+  peer(sessionId: string): RelayPeer | undefined {
+    return this.#peers.get(sessionId);
+  }
+
+  /** Offers from an older mode epoch are ignored. */
+  setEpoch(epoch: number): void {
+    this.#epoch = Math.max(this.#epoch, epoch);
+  }
+
+  /** A validated relay-mode message from a session. Errors of one session never reach another. */
+  async handle(sessionId: string, message: RelayClientMessage): Promise<void> {
+    if (this.#closed) return;
+    try {
+      switch (message.type) {
+        case 'relay-offer': {
+          if (message.epoch < this.#epoch) return;
+          const peer = this.#peers.get(sessionId) ?? this.#join(sessionId);
+          let sdp: string;
+          try {
+            sdp = await peer.answer(message.sdp, message.videoSources);
+          } catch (error) {
+            // werift leaves a half-applied offer behind: start over, the client's next offer makes a new peer.
+            peer.close();
+            throw error;
+          }
+          if (peer.closed) return;
+          this.send(sessionId, { type: 'relay-answer', sdp });
+          this.#answered.add(sessionId);
+          this.#announce(this.#table.setSubscriber(sessionId, peer.slotMids()));
+          this.#requestKeyframesFor(sessionId);
+          return;
+        }
+        case 'relay-candidate':
+          await this.#peers.get(sessionId)?.addRemoteCandidate(message.candidate);
+          return;
+        case 'view':
+          this.#views.set(sessionId, message.videos);
+          return;
+        default:
+          return assertNever(message);
+      }
+    } catch (error) {
+      this.emit('session-error', sessionId, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The session left the relay (or the room): closes its peer and frees its seats elsewhere. */
+  leave(sessionId: string): void {
+    this.#peers.get(sessionId)?.close();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of [...this.#peers.values()]) peer.close();
+    this.emit('closed');
+  }
+
+  #join(sessionId: string): RelayPeer {
+    const peer = new RelayPeer(sessionId, this.options.peer);
+    this.#peers.set(sessionId, peer);
+    peer.onRtp = (pub, packet) => this.#onRtp(pub, packet);
+    peer.on('candidate', (candidate) => this.send(sessionId, { type: 'relay-candidate', candidate }));
+    peer.on('publications', (added, removed) => this.#onPublications(added, removed));
+    peer.on('connection-state', (state) => {
+      if (state === 'connected') this.#onConnected(sessionId);
+      // ICE restarts are not handled (yet): a failed connection is closed and the client offers anew.
+      if (state === 'failed') peer.close();
+    });
+    peer.on('slot-feedback', (mid, feedback) => this.#onFeedback(sessionId, mid, feedback));
+    peer.once('closed', () => this.#onPeerClosed(sessionId, peer));
+    return peer;
+  }
+
+  #onPeerClosed(sessionId: string, peer: RelayPeer): void {
+    if (this.#peers.get(sessionId) !== peer) return;
+    this.#peers.delete(sessionId);
+    this.#answered.delete(sessionId);
+    this.#views.delete(sessionId);
+    for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
+    this.#announce(this.#table.removeSession(sessionId));
+  }
+
+  #onRtp(pub: Publication, packet: Uint8Array): void {
+    for (const out of this.forwarder.onPacket(pub, packet, this.#now())) {
+      this.#peers.get(out.subscriber)?.send(out.slotMid, out.bytes);
+    }
+  }
+
+  /** One answer's worth of publication changes: seats are decided, then announced once per subscriber. */
+  #onPublications(added: Publication[], removed: Publication[]): void {
+    const changed = new Set<string>();
+    for (const pub of removed) {
+      const key: PublicationKey = { sessionId: pub.sessionId, source: pub.source };
+      const streams = this.#streams.get(keyOf(key));
+      if (!streams?.delete(pub.id) || streams.size > 0) continue;
+      this.#streams.delete(keyOf(key));
+      for (const s of this.#table.removePublication(key)) changed.add(s);
+    }
+    for (const pub of added) {
+      const key: PublicationKey = { sessionId: pub.sessionId, source: pub.source };
+      const streams = this.#streams.get(keyOf(key)) ?? new Map<string, Publication>();
+      this.#streams.set(keyOf(key), streams);
+      const first = streams.size === 0;
+      streams.set(pub.id, pub);
+      if (first) for (const s of this.#table.addPublication(key)) changed.add(s);
+    }
+    this.#announce(changed);
+    // A subscriber with a new video occupant can't decode it before a keyframe (requests are throttled).
+    for (const s of changed) this.#requestKeyframesFor(s);
+  }
+
+  /** Keyframe requests sent before DTLS was up went nowhere: ask again for what this peer sends and gets. */
+  #onConnected(sessionId: string): void {
+    for (const [k, streams] of this.#streams) {
+      const pub = streams.values().next().value;
+      if (pub && pub.kind === 'video' && k.startsWith(`${sessionId}/`)) this.#requestKeyframe({ sessionId, source: pub.source });
+    }
+    this.#requestKeyframesFor(sessionId);
+  }
+
+  #onFeedback(subscriber: string, mid: string, feedback: SlotFeedback): void {
+    if (feedback.type !== 'pli' && feedback.type !== 'fir') return;
+    const occupant = this.#table.occupant(subscriber, mid);
+    if (occupant) this.#requestKeyframe(occupant);
+  }
+
+  /** Asks for keyframes of every video now seated at `subscriber` (it just (re)negotiated its slots). */
+  #requestKeyframesFor(subscriber: string): void {
+    for (const slot of this.#table.message(subscriber).video) {
+      if (slot.sessionId && slot.source) this.#requestKeyframe({ sessionId: slot.sessionId, source: slot.source });
+    }
+  }
+
+  #requestKeyframe(key: PublicationKey): void {
+    const k = keyOf(key);
+    const now = this.#now();
+    const last = this.#lastKeyframeRequest.get(k);
+    if (last !== undefined && now - last < (this.options.keyframeIntervalMs ?? 500)) return;
+    const publisher = this.#peers.get(key.sessionId);
+    let asked = false;
+    for (const pub of this.#streams.get(k)?.values() ?? []) asked = (publisher?.requestKeyframe(pub) ?? false) || asked;
+    if (asked) this.#lastKeyframeRequest.set(k, now);
+  }
+
+  #announce(subscribers: Iterable<string>): void {
+    for (const s of subscribers) if (this.#answered.has(s)) this.send(s, this.#table.message(s));
+  }
+
+  #slotsOf(pub: Publication): SlotInfo[] {
+    const out: SlotInfo[] = [];
+    for (const seat of this.#table.seats({ sessionId: pub.sessionId, source: pub.source })) {
+      const info = this.#peers.get(seat.subscriber)?.slotInfo(seat.mid);
+      if (info) out.push(info);
+    }
+    return out;
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected message ${JSON.stringify(value)}`);
+}

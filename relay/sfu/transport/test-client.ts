@@ -1,0 +1,194 @@
+/**
+ * A browser stand-in for relay tests: a werift RTCPeerConnection that offers like the Palabre client
+ * (sendonly microphone and camera, recvonly audio and video slots), publishes synthetic RTP and records
+ * what arrives in its slots. Every payload carries the publisher's one-byte tag right after the codec
+ * header, so a test can tell who a packet came from and compare with the `slots` message.
+ *
+ * Audio: Opus-like 20 ms packets (TOC 0xfc), 50/s, with the RFC 6464 audio-level extension (level =
+ * the tag). Video: VP8-like single-packet frames at 30/s, a keyframe (P bit clear, start code
+ * 9d 01 2a) every 30 frames. Packets are built fresh for every write: werift keeps what it is given.
+ */
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  useAudioLevelIndication,
+  useOPUS,
+  useSdesMid,
+  useVP8,
+} from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
+import { AUDIO_LEVEL_URI } from './forwarder.ts';
+import type { IceCandidate, RelayServerMessage, SlotsMessage } from './protocol.ts';
+
+export const LOOPBACK_PEER_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
+
+export type Received = { packets: number; keyframes: number; audioLevels: number[]; lastAt: number };
+
+export class TestClient {
+  readonly pc: RTCPeerConnection;
+  readonly audio: RTCRtpTransceiver;
+  readonly video: RTCRtpTransceiver;
+  readonly slots: { audio: RTCRtpTransceiver[]; video: RTCRtpTransceiver[] };
+  /** slot mid → publisher tag → what arrived. */
+  readonly received = new Map<string, Map<number, Received>>();
+  lastSlots: SlotsMessage | undefined;
+  readonly slotsHistory: SlotsMessage[] = [];
+  #audioTrack = new MediaStreamTrack({ kind: 'audio' });
+  #videoTrack = new MediaStreamTrack({ kind: 'video' });
+  #timers: NodeJS.Timeout[] = [];
+  #seq = { audio: 1000, video: 5000 };
+  #frames = 0;
+
+  constructor(
+    readonly sessionId: string,
+    readonly tag: number,
+    slotCounts = { audio: 2, video: 2 },
+  ) {
+    this.pc = new RTCPeerConnection({
+      ...LOOPBACK_PEER_CONFIG,
+      // With werift's default (max-compat) the offerer gathers a socket per m-section and close()
+      // leaves those of bundled-away m-sections open, so the test process would never exit.
+      bundlePolicy: 'max-bundle',
+      codecs: { audio: [useOPUS()], video: [useVP8()] },
+      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid()] },
+    });
+    this.audio = this.pc.addTransceiver(this.#audioTrack, { direction: 'sendonly' });
+    this.video = this.pc.addTransceiver(this.#videoTrack, { direction: 'sendonly' });
+    const recv = (kind: 'audio' | 'video', n: number) => Array.from({ length: n }, () => this.pc.addTransceiver(kind, { direction: 'recvonly' }));
+    this.slots = { audio: recv('audio', slotCounts.audio), video: recv('video', slotCounts.video) };
+    this.pc.onTrack.subscribe((track) => {
+      const t = this.pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
+      const mid = t?.mid;
+      if (!mid) return;
+      track.onReceiveRtp.subscribe((rtp) => this.#record(mid, t.kind, rtp));
+    });
+  }
+
+  async offer(): Promise<string> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    return this.pc.localDescription?.sdp ?? offer.sdp;
+  }
+
+  /** Applies a relay → client message. */
+  async receive(message: RelayServerMessage): Promise<void> {
+    switch (message.type) {
+      case 'relay-answer':
+        await this.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+        return;
+      case 'relay-candidate':
+        await this.pc.addIceCandidate(message.candidate ? toInit(message.candidate) : null);
+        return;
+      case 'slots':
+        this.lastSlots = message;
+        this.slotsHistory.push(message);
+        return;
+    }
+  }
+
+  /** Who the last `slots` message puts in `mid`. */
+  occupant(mid: string): string | null {
+    const s = this.lastSlots;
+    return s?.audio.find((x) => x.mid === mid)?.sessionId ?? s?.video.find((x) => x.mid === mid)?.sessionId ?? null;
+  }
+
+  /** What arrived from the publisher with `tag`, summed over slots of `kind`. */
+  from(tag: number, kind: 'audio' | 'video'): Received {
+    const sum: Received = { packets: 0, keyframes: 0, audioLevels: [], lastAt: 0 };
+    for (const t of this.slots[kind]) {
+      const r = t.mid ? this.received.get(t.mid)?.get(tag) : undefined;
+      if (!r) continue;
+      sum.packets += r.packets;
+      sum.keyframes += r.keyframes;
+      sum.audioLevels.push(...r.audioLevels);
+      sum.lastAt = Math.max(sum.lastAt, r.lastAt);
+    }
+    return sum;
+  }
+
+  startPublishing(): void {
+    const ssrcA = this.audio.sender.ssrc;
+    const levelId = this.audio.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
+    this.#timers.push(
+      setInterval(() => {
+        const seq = this.#seq.audio++ & 0xffff;
+        const extensions = levelId === undefined ? [] : [{ id: levelId, payload: Buffer.from([0x80 | this.tag]) }];
+        const header = new RtpHeader({ payloadType: 111, sequenceNumber: seq, timestamp: seq * 960, ssrc: ssrcA, marker: false, extension: extensions.length > 0, extensions });
+        this.#audioTrack.writeRtp(new RtpPacket(header, Buffer.from([0xfc, this.tag, 0xff, 0xfe, 0xfd])));
+      }, 20),
+      setInterval(() => {
+        const key = this.#frames++ % 30 === 0;
+        const seq = this.#seq.video++ & 0xffff;
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: this.video.sender.ssrc, marker: true });
+        // VP8 descriptor (S=1, partition 0), then the frame tag: P bit clear on keyframes + start code.
+        const payload = Buffer.from([0x10, key ? 0x00 : 0x01, 0x00, 0x00, 0x9d, 0x01, 0x2a, this.tag, 0xaa, 0xbb]);
+        this.#videoTrack.writeRtp(new RtpPacket(header, payload));
+      }, 33),
+    );
+  }
+
+  /** Sends one VP8-like keyframe packet on the camera, tagged `tag`, in simulcast layer `rid` (see simulcastOffer). */
+  writeLayer(rid: string, tag: number): void {
+    const seq = this.#seq.video++ & 0xffff;
+    const extensions = [{ id: RID_EXTENSION_ID, payload: Buffer.from(rid) }];
+    const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 1, marker: true, extension: true, extensions });
+    this.#videoTrack.writeRtp(new RtpPacket(header, Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, tag])));
+  }
+
+  stopPublishing(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+  }
+
+  async close(): Promise<void> {
+    this.stopPublishing();
+    await this.pc.close();
+  }
+
+  #record(mid: string, kind: string, rtp: RtpPacket): void {
+    const tag = kind === 'audio' ? rtp.payload[1] : rtp.payload[7];
+    if (tag === undefined) return;
+    const byTag = this.received.get(mid) ?? new Map<number, Received>();
+    this.received.set(mid, byTag);
+    const r = byTag.get(tag) ?? { packets: 0, keyframes: 0, audioLevels: [], lastAt: 0 };
+    byTag.set(tag, r);
+    r.packets++;
+    r.lastAt = Date.now();
+    if (kind === 'video' && (rtp.payload[1]! & 1) === 0) r.keyframes++;
+    if (kind === 'audio') {
+      const id = this.slots.audio.find((t) => t.mid === mid)?.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
+      const ext = rtp.header.extensions.find((e) => e.id === id);
+      if (ext?.payload[0] !== undefined && r.audioLevels.length < 8) r.audioLevels.push(ext.payload[0] & 0x7f);
+    }
+  }
+}
+
+/** The rid header extension id that simulcastOffer() declares. */
+export const RID_EXTENSION_ID = 9;
+
+/**
+ * Turns the m-section `mid` of an offer into an RFC 8853 simulcast send section with `rids`, the way
+ * browsers write one (rid lines, no a=ssrc). werift can't send simulcast, so the layers then come
+ * from writeLayer(), all on the sender's one SSRC, told apart by the rid extension.
+ */
+export function simulcastOffer(sdp: string, mid: string, rids: string[]): string {
+  return sdp
+    .split('m=')
+    .map((section) => {
+      if (!section.includes(`a=mid:${mid}\r\n`)) return section;
+      const lines = [
+        `a=mid:${mid}`,
+        `a=extmap:${RID_EXTENSION_ID} urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id`,
+        ...rids.map((rid) => `a=rid:${rid} send`),
+        `a=simulcast:send ${rids.join(';')}`,
+      ];
+      return section.split('\r\n').filter((l) => !l.startsWith('a=ssrc')).join('\r\n').replace(`a=mid:${mid}\r\n`, `${lines.join('\r\n')}\r\n`);
+    })
+    .join('m=');
+}
+
+function toInit(c: IceCandidate) {
+  return { candidate: c.candidate, sdpMid: c.sdpMid ?? undefined, sdpMLineIndex: c.sdpMLineIndex ?? undefined };
+}
