@@ -3,16 +3,20 @@
  * to stderr, a table per scenario to stdout, and writes JSON plus an SVG chart under bench/results/.
  *
  * Scenarios (see the README): `core` — the forwarding core alone on synthetic rooms; `ceiling` — Node's
- * SRTP + UDP per-packet ceiling on one core; `all` — both, in one run, so their figures compare. The naive
- * werift fan-out baseline and whole rooms over real ICE/DTLS join as the relay's transport lands.
+ * SRTP + UDP per-packet ceiling on one core; `fanout` — one publisher to N subscribers over real
+ * ICE/DTLS-SRTP through Palabre's relay and through a naive werift fan-out; `all` — all of them in one run,
+ * so their figures compare. Whole rooms of synthetic participants are still to come.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { barChart, table, writeResults } from './report.ts';
 import { runCeiling } from './ceiling.ts';
 import { CORE_PRESETS, runCore } from './core.ts';
+import { runFanout } from './fanout/run.ts';
+import type { FanoutRow } from './fanout/run.ts';
+import { spawnSync } from 'node:child_process';
 
-const SCENARIOS = ['all', 'core', 'ceiling'] as const;
+const SCENARIOS = ['all', 'core', 'ceiling', 'fanout'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -37,6 +41,19 @@ const seconds = Number(values.seconds ?? (values.smoke ? 0.2 : 3));
 if (!(seconds > 0 && seconds <= 600)) {
   console.error('--seconds must be a number between 0 and 600');
   process.exit(2);
+}
+
+// WebRTC scenarios run inside a loopback-only network namespace: re-run this command in one (as root).
+const needsNetwork = scenario === 'all' || scenario === 'fanout';
+const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
+if (needsNetwork && !isolated) {
+  if (process.getuid?.() !== 0 || spawnSync('unshare', ['-n', 'true']).status !== 0) {
+    console.error('the fanout scenario needs a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
+    process.exit(2);
+  }
+  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...argv], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
 }
 
 const progress = (label: string) => process.stderr.write(`… ${label}\n`);
@@ -65,6 +82,32 @@ if (scenario === 'all' || scenario === 'ceiling') {
   console.log('\nNode per-packet ceiling on one core (SRTP seal, with and without one UDP send):');
   console.log(table(ceiling.map((r) => ({ profile: r.profile, sealer: r.sealer, 'UDP send': r.withSend, 'packets/s per core': Math.round(r.packetsPerCpuSecond), 'µs/packet': r.nsPerPacket / 1000 }))));
   for (const r of ceiling) bars.push({ label: `ceiling ${r.profile} ${r.sealer}${r.withSend ? ' + send' : ''}`, value: r.packetsPerCpuSecond });
+}
+
+if (scenario === 'all' || scenario === 'fanout') {
+  const fanout: FanoutRow[] = [];
+  for (const mode of ['palabre', 'naive'] as const) {
+    fanout.push(...(await runFanout(values.smoke
+      ? { mode, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
+      : { mode, subscribers: 10, rates: [1000, 2000, 3000, 4000, 6000, 8000, 12000], seconds, onProgress: progress })));
+  }
+  report.fanout = fanout;
+  console.log('\nFan-out, 1 publisher → N subscribers over real ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');
+  console.log(table(fanout.map((r) => ({
+    relay: r.mode,
+    subscribers: r.subscribers,
+    'sent/s': r.rate,
+    'forwarded/s': Math.round(r.forwardedPerSecond),
+    'loss %': r.loss * 100,
+    'relay CPU %': r.relayCpuPercent,
+    'µs CPU/forwarded': r.cpuUsPerForwarded,
+    'relay RSS MB': r.relayRssMb,
+  }))));
+  const best = (mode: string) => Math.max(0, ...fanout.filter((r) => r.mode === mode && r.loss < 0.01).map((r) => r.forwardedPerSecond / Math.max(0.01, r.relayCpuPercent / 100)));
+  const ratio = best('palabre') / Math.max(1, best('naive'));
+  report.fanoutRatio = ratio;
+  console.log(`forwarded packets/s per core at < 1 % loss: Palabre ${Math.round(best('palabre'))}, naive werift ${Math.round(best('naive'))}, ratio ${ratio.toFixed(2)}`);
+  for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core)`, value: best(mode) });
 }
 
 const chart = barChart('Palabre bench: per-core throughput (packets or deliveries per CPU second)', bars, '/s');

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 const stages = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'unit', uvu: ['.', '(crdt|relay|client|bench)/.*\\.test\\.ts$'] },
-  { name: 'integration', uvu: ['relay', '\\.int\\.ts$'], isolated: true },
+  { name: 'integration', uvu: ['.', '(relay|bench)/.*\\.int\\.ts$'], isolated: true },
   { name: 'build', cmd: ['npx', 'vite', 'build', '--logLevel', 'warn'] },
   { name: 'e2e', uvu: ['client/e2e', '\\.e2e\\.ts$'], isolated: true },
 ];

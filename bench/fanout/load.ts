@@ -1,0 +1,56 @@
+/**
+ * The fan-out benchmark's load side: one publisher and N subscribers, werift peers that offer like the
+ * Palabre client (the publisher a sendonly VP8 camera, each subscriber one recvonly video slot). The
+ * publisher sends single-packet VP8 frames of 1,100 bytes (a keyframe every 100) at a set rate; each
+ * subscriber counts what arrives, so loss = 1 − received / (sent × N).
+ */
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useVP8 } from 'werift';
+
+const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' as const, codecs: { video: [useVP8()] } };
+
+export class LoadPeer {
+  readonly pc = new RTCPeerConnection(PEER);
+  readonly track = new MediaStreamTrack({ kind: 'video' });
+  received = 0;
+  connected: Promise<void>;
+  #seq = 1;
+  #ssrc = 0;
+
+  constructor(readonly session: string, readonly role: 'publisher' | 'subscriber') {
+    if (role === 'publisher') this.#ssrc = this.pc.addTransceiver(this.track, { direction: 'sendonly' }).sender.ssrc;
+    else this.pc.addTransceiver('video', { direction: 'recvonly' });
+    this.pc.onTrack.subscribe((t) => t.onReceiveRtp.subscribe(() => void this.received++));
+    this.connected = new Promise((resolve) => this.pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()));
+  }
+
+  async offer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return this.pc.localDescription!.sdp;
+  }
+
+  async answer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  /** Sends `count` packets now. */
+  burst(count: number, payload: Buffer): void {
+    for (let i = 0; i < count; i++) {
+      const seq = this.#seq++;
+      const key = seq % 100 === 1;
+      payload[1] = key ? 0x00 : 0x01;
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq & 0xffff, timestamp: (seq * 3000) >>> 0, ssrc: this.#ssrc, marker: true });
+      this.track.writeRtp(new RtpPacket(header, Buffer.from(payload)));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close();
+  }
+}
+
+export function vp8Payload(size = 1100): Buffer {
+  const p = Buffer.alloc(size, 0xab);
+  p[0] = 0x10; // VP8 descriptor: S bit, partition 0
+  p.set([0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a], 1); // frame tag + start code (the P bit is set per packet)
+  return p;
+}

@@ -1,0 +1,100 @@
+/**
+ * The `fanout` scenario: one publisher → N subscribers through a relay process pinned to core 0 (the load
+ * generators on core 1), raising the publisher's packet rate until loss passes 1 %, for Palabre's relay
+ * and for the naive werift baseline under identical load, in the same run. Reports, per step: forwarded
+ * packets/s, loss, relay CPU (% of its core), µs of relay CPU per forwarded packet, relay RSS.
+ * WebRTC on loopback: run inside a loopback-only network namespace (npm run bench does, as root).
+ */
+import { fork, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { treeCpuSeconds } from '../proc-cpu.ts';
+import { LoadPeer, vp8Payload } from './load.ts';
+
+export type FanoutRow = { mode: 'palabre' | 'naive'; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0;
+
+function startRelay(mode: 'palabre' | 'naive'): ChildProcess {
+  const script = fileURLToPath(new URL('./relay-proc.ts', import.meta.url));
+  const child = fork(script, [mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (hasTaskset && child.pid) spawnSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+  return child;
+}
+
+function request<T>(child: ChildProcess, match: (m: any) => T | undefined, timeoutMs = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (child.off('message', on), reject(new Error('relay process did not answer in time'))), timeoutMs);
+    const on = (m: unknown) => {
+      const got = match(m);
+      if (got === undefined) return;
+      clearTimeout(timer);
+      child.off('message', on);
+      resolve(got);
+    };
+    child.on('message', on);
+  });
+}
+
+async function connect(child: ChildProcess, peer: LoadPeer): Promise<void> {
+  const sdp = await peer.offer();
+  const answer = request(child, (m: any) => (m?.to === peer.session && m.message?.type === 'relay-answer' ? (m.message.sdp as string) : undefined));
+  child.send({ offer: { session: peer.session, sdp } });
+  await peer.answer(await answer);
+  await Promise.race([peer.connected, sleep(15_000).then(() => Promise.reject(new Error(`${peer.session} did not connect`)))]);
+}
+
+export async function runFanout(opts: { mode: 'palabre' | 'naive'; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
+  if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const child = startRelay(opts.mode);
+  const rows: FanoutRow[] = [];
+  const peers: LoadPeer[] = [];
+  try {
+    await request(child, (m: any) => (m?.ready ? true : undefined));
+    const publisher = new LoadPeer('publisher', 'publisher');
+    peers.push(publisher);
+    await connect(child, publisher);
+    for (let i = 0; i < opts.subscribers; i++) {
+      const s = new LoadPeer(`subscriber-${i}`, 'subscriber');
+      peers.push(s);
+      await connect(child, s);
+    }
+    const subscribers = peers.slice(1);
+    const payload = vp8Payload();
+    publisher.burst(5, payload); // a first keyframe, so every subscriber's layer is live
+    await sleep(500);
+    for (const rate of opts.rates) {
+      opts.onProgress?.(`fanout ${opts.mode}: ${rate} packets/s → ${opts.subscribers} subscribers`);
+      for (const s of subscribers) s.received = 0;
+      const cpu0 = treeCpuSeconds(child.pid!);
+      const t0 = performance.now();
+      let sent = 0;
+      while (performance.now() - t0 < opts.seconds * 1000) {
+        const due = Math.floor(((performance.now() - t0) / 1000) * rate) - sent;
+        if (due > 0) {
+          publisher.burst(due, payload);
+          sent += due;
+        }
+        await sleep(5);
+      }
+      const wall = (performance.now() - t0) / 1000;
+      await sleep(500);
+      const cpu = treeCpuSeconds(child.pid!) - cpu0;
+      const received = subscribers.reduce((a, s) => a + s.received, 0);
+      const stats = await request(child, (m: any) => m?.stats, 5000).catch(() => ({ rss: 0 }));
+      child.send({ stats: true });
+      const { rss } = await request(child, (m: any) => m?.stats as { rss: number } | undefined, 5000).catch(() => stats);
+      const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
+      rows.push({ mode: opts.mode, subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20 });
+      if (loss > 0.01) break;
+    }
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    child.send({ close: true });
+    await new Promise((r) => child.once('exit', r));
+    if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+  }
+  return rows;
+}
