@@ -73,6 +73,20 @@ export class Forwarder {
     this.#videoFanout.set(key, [...(this.#videoFanout.get(key) ?? []), slot]);
   }
 
+  /**
+   * Who each audio slot of the subscriber carries, in the order its slots were given: the speaker, or
+   * null when free or when its speaker is no longer among the loudest (the slot is then up for grabs).
+   * Fills `out` and returns it; for speaking indicators, polled by the adapter.
+   */
+  audioOccupants(subscriberId: string, now: number, out: Array<string | null> = []): Array<string | null> {
+    const s = this.#subscribers.get(subscriberId);
+    out.length = s?.audio.length ?? 0;
+    s?.audio.forEach((slot, i) => {
+      out[i] = slot.publisherId !== null && this.subscriptions.speakers.isSelected(slot.publisherId, now) ? slot.publisherId : null;
+    });
+    return out;
+  }
+
   #unlink(slot: Slot): void {
     const key = `${slot.publisherId} ${slot.kind}`;
     const rest = (this.#videoFanout.get(key) ?? []).filter((s) => s !== slot);

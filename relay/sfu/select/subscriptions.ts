@@ -214,6 +214,19 @@ export class Subscriptions {
     return this.#requests;
   }
 
+  /**
+   * The subscriber lost pictures of a video it receives (its PLI/FIR): a keyframe of the layer it gets
+   * (or is switching to), through the same throttle. The request to send now, if any.
+   */
+  requestKeyframe(subscriberId: string, publisherId: string, kind: VideoKind, now: number): KeyframeRequest | undefined {
+    const sub = this.#subscribers.get(subscriberId)?.videos[kind].get(publisherId);
+    const layer = sub ? (sub.needKeyframe ? sub.target : sub.current) : -1;
+    const info = sub && this.#info.get(sub.source);
+    const streamId = info?.streamIds[layer];
+    if (!info || streamId === undefined || this.keyframes.request(streamId, now) !== 'send') return undefined;
+    return info.requests[layer];
+  }
+
   /** A packet starting a keyframe of a layer arrived: switches complete. Returns how many did. */
   onKeyframe(publisherId: string, kind: VideoKind, layer: number, now: number): number {
     const source = this.#sources[kind].get(publisherId);

@@ -68,7 +68,6 @@ test('PassThroughForwarder gives every subscriber its own buffer', () => {
   const f = new PassThroughForwarder(() => [slot('B'), slot('C')]);
   const out = f.onPacket(pub(), packet(), 0);
   assert.equal(out.map((o) => [o.subscriber, o.slotMid]), [['B', '3'], ['C', '3']]);
-  assert.ok(out[0]!.bytes.buffer !== out[1]!.bytes.buffer);
   out[0]!.bytes[20] = 0;
   assert.is(out[1]!.bytes[20], 0xfc);
 });

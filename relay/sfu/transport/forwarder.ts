@@ -3,8 +3,8 @@
  * packet to a `Forwarder`, which decides what each subscriber gets (decide); the room then hands those
  * bytes to the subscribers' peers (act). Pure: no werift, no sockets, no clock (`now` is passed in).
  *
- * `PassThroughForwarder` is the naive placeholder the forwarding core (relay/sfu/forward, select)
- * replaces: it sends every packet of a publication to every slot the publication sits in, one fresh
+ * `PassThroughForwarder` is the naive baseline (the room's default is CoreForwarder, the forwarding
+ * core): it sends every packet of a publication to every slot the publication sits in, one fresh
  * copy per subscriber, with the slot's SSRC and payload type, and only the header extensions that
  * mean something end to end (audio level, video orientation), renumbered to the subscriber's ids.
  *
@@ -85,92 +85,92 @@ export class PassThroughForwarder implements Forwarder {
   }
 }
 
-type Element = { id: number; data: Uint8Array };
+/** Kept extension elements of the packet being rewritten (module scratch: the packet path allocates only the output). */
+const MAX_KEPT = 16;
+const keptId = new Uint8Array(MAX_KEPT);
+const keptAt = new Int32Array(MAX_KEPT);
+const keptLength = new Uint8Array(MAX_KEPT);
 
-/** A new packet for `slot`: SSRC, payload type and header extensions rewritten. Undefined if malformed. */
+/**
+ * A new packet for `slot`: SSRC, payload type and header extensions rewritten. Undefined if malformed.
+ * RFC 8285 one-byte (0xBEDE) and two-byte (0x100X) blocks are read; other profiles keep no element.
+ * The output comes from Node's buffer pool (`allocUnsafe`, every byte written): its own bytes, though
+ * possibly in an ArrayBuffer shared with other small buffers.
+ */
 export function rewriteForSlot(packet: Uint8Array, from: ReadonlyMap<number, string>, slot: SlotInfo): Uint8Array | undefined {
   if (packet.length < 12 || packet[0]! >> 6 !== 2) return undefined;
-  const cc = packet[0]! & 0x0f;
-  const fixed = 12 + 4 * cc;
+  const fixed = 12 + 4 * (packet[0]! & 0x0f);
   if (fixed > packet.length) return undefined;
   let payloadStart = fixed;
-  const kept: Element[] = [];
+  let kept = 0;
+  let oneByteOut = true;
   if (packet[0]! & 0x10) {
     if (fixed + 4 > packet.length) return undefined;
     const profile = (packet[fixed]! << 8) | packet[fixed + 1]!;
     payloadStart = fixed + 4 + 4 * ((packet[fixed + 2]! << 8) | packet[fixed + 3]!);
     if (payloadStart > packet.length) return undefined;
-    const elements = readElements(packet.subarray(fixed + 4, payloadStart), profile);
-    if (!elements) return undefined;
-    for (const e of elements) {
-      const uri = from.get(e.id);
-      const id = uri && FORWARDED_EXTENSIONS.has(uri) ? slot.extensions.get(uri) : undefined;
-      if (id !== undefined) kept.push({ id, data: e.data });
+    const oneByte = profile === 0xbede;
+    if (oneByte || (profile & 0xfff0) === 0x1000) {
+      let i = fixed + 4;
+      while (i < payloadStart) {
+        const b = packet[i]!;
+        if (b === 0) {
+          i++;
+          continue;
+        }
+        let id: number;
+        let len: number;
+        if (oneByte) {
+          id = b >> 4;
+          len = (b & 0x0f) + 1;
+          if (id === 15) break;
+          i += 1;
+        } else {
+          if (i + 1 >= payloadStart) return undefined;
+          id = b;
+          len = packet[i + 1]!;
+          i += 2;
+        }
+        if (i + len > payloadStart) return undefined;
+        const uri = from.get(id);
+        const outId = uri !== undefined && FORWARDED_EXTENSIONS.has(uri) ? slot.extensions.get(uri) : undefined;
+        if (outId !== undefined && kept < MAX_KEPT) {
+          keptId[kept] = outId;
+          keptAt[kept] = i;
+          keptLength[kept] = len;
+          if (outId < 1 || outId > 14 || len < 1 || len > 16) oneByteOut = false;
+          kept++;
+        }
+        i += len;
+      }
     }
   }
-  const block = writeElements(kept);
-  const out = new Uint8Array(fixed + block.length + packet.length - payloadStart);
-  out.set(packet.subarray(0, fixed));
-  out.set(block, fixed);
-  out.set(packet.subarray(payloadStart), fixed + block.length);
-  out[0] = (out[0]! & ~0x10) | (block.length > 0 ? 0x10 : 0);
+  let size = 0;
+  for (let k = 0; k < kept; k++) size += (oneByteOut ? 1 : 2) + keptLength[k]!;
+  const blockLength = kept > 0 ? 4 + 4 * Math.ceil(size / 4) : 0;
+  const out = Buffer.allocUnsafe(fixed + blockLength + packet.length - payloadStart);
+  for (let i = 0; i < fixed; i++) out[i] = packet[i]!;
+  if (kept > 0) {
+    const words = (blockLength - 4) / 4;
+    out[fixed] = oneByteOut ? 0xbe : 0x10;
+    out[fixed + 1] = oneByteOut ? 0xde : 0x00;
+    out[fixed + 2] = words >> 8;
+    out[fixed + 3] = words & 0xff;
+    let o = fixed + 4;
+    for (let k = 0; k < kept; k++) {
+      const len = keptLength[k]!;
+      if (oneByteOut) out[o++] = (keptId[k]! << 4) | (len - 1);
+      else {
+        out[o++] = keptId[k]!;
+        out[o++] = len;
+      }
+      for (let j = 0; j < len; j++) out[o++] = packet[keptAt[k]! + j]!;
+    }
+    out.fill(0, o, fixed + blockLength);
+  }
+  out.set(packet.subarray(payloadStart), fixed + blockLength);
+  out[0] = (out[0]! & ~0x10) | (kept > 0 ? 0x10 : 0);
   out[1] = (out[1]! & 0x80) | (slot.payloadType & 0x7f);
-  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(8, slot.ssrc >>> 0);
+  out.writeUInt32BE(slot.ssrc >>> 0, 8);
   return out;
-}
-
-/** RFC 8285 elements of a one-byte (0xBEDE) or two-byte (0x100X) block; other profiles yield none. */
-function readElements(block: Uint8Array, profile: number): Element[] | undefined {
-  const out: Element[] = [];
-  const oneByte = profile === 0xbede;
-  if (!oneByte && (profile & 0xfff0) !== 0x1000) return out;
-  let i = 0;
-  while (i < block.length) {
-    const b = block[i]!;
-    if (b === 0) {
-      i++;
-      continue;
-    }
-    let id: number;
-    let len: number;
-    if (oneByte) {
-      id = b >> 4;
-      len = (b & 0x0f) + 1;
-      if (id === 15) break;
-      i += 1;
-    } else {
-      if (i + 1 >= block.length) return undefined;
-      id = b;
-      len = block[i + 1]!;
-      i += 2;
-    }
-    if (i + len > block.length) return undefined;
-    out.push({ id, data: block.subarray(i, i + len) });
-    i += len;
-  }
-  return out;
-}
-
-/** An extension block (profile, length, elements, zero padding to 32 bits); empty when no elements. */
-function writeElements(elements: readonly Element[]): Uint8Array {
-  if (elements.length === 0) return new Uint8Array(0);
-  const oneByte = elements.every((e) => e.id >= 1 && e.id <= 14 && e.data.length >= 1 && e.data.length <= 16);
-  const size = elements.reduce((n, e) => n + (oneByte ? 1 : 2) + e.data.length, 0);
-  const words = Math.ceil(size / 4);
-  const block = new Uint8Array(4 + words * 4);
-  block[0] = oneByte ? 0xbe : 0x10;
-  block[1] = oneByte ? 0xde : 0x00;
-  block[2] = words >> 8;
-  block[3] = words & 0xff;
-  let i = 4;
-  for (const e of elements) {
-    if (oneByte) block[i++] = (e.id << 4) | (e.data.length - 1);
-    else {
-      block[i++] = e.id;
-      block[i++] = e.data.length;
-    }
-    block.set(e.data, i);
-    i += e.data.length;
-  }
-  return block;
 }

@@ -3,15 +3,22 @@
  * publisher sits in which subscriber slot, and the packet path between them.
  *
  * Decide, then act: a packet from a publisher goes to the `Forwarder`, which returns what each
- * subscriber gets; only then do the subscribers' peers write. The room decides seats (SlotTable) and
- * sends each subscriber a `slots` message whenever its seats change; peers never decide anything.
- * Keyframes: a subscriber that gets a new video occupant, or sends a PLI/FIR about a slot, makes the
- * room ask that occupant's publisher for a keyframe, at most once per `keyframeIntervalMs`.
+ * subscriber gets; only then do the subscribers' peers write. The room decides video seats (SlotTable,
+ * from each subscriber's `view`, first free slots until it sends one) and sends each subscriber a
+ * `slots` message whenever its seats change; peers never decide anything.
+ *
+ * By default the forwarder is the forwarding core (CoreForwarder): it fills the audio slots with the
+ * loudest speakers (the `slots` message says who, updated as that changes), picks simulcast layers
+ * from the tile sizes, and throttles keyframe requests itself; a timer drives its periodic decision.
+ * With a custom forwarder (`options.forwarder`, e.g. the pass-through) the room seats audio first-free
+ * too, and asks for keyframes itself: a new video occupant, or a subscriber's PLI/FIR about a slot,
+ * makes it ask that occupant's publisher, at most once per `keyframeIntervalMs`.
  */
 import { EventEmitter } from 'node:events';
+import { CoreForwarder } from './core-forwarder.ts';
+import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
-import { PassThroughForwarder } from './forwarder.ts';
-import type { RelayClientMessage, RelayServerMessage } from './protocol.ts';
+import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
 import { RelayPeer } from './relay-peer.ts';
 import type { RelayPeerOptions, SlotFeedback } from './relay-peer.ts';
 import type { PublicationKey } from './slots.ts';
@@ -19,9 +26,14 @@ import { SlotTable } from './slots.ts';
 
 export type RelayRoomOptions = {
   peer?: RelayPeerOptions;
-  /** Builds the forwarder; default: the naive pass-through, given the room's slot lookup. */
+  /** Builds a custom forwarder (e.g. the naive PassThroughForwarder), given the room's slot lookup; default: the core. */
   forwarder?: (slotsOf: (pub: Publication) => readonly SlotInfo[]) => Forwarder;
+  /** Options of the default (core) forwarder. */
+  core?: CoreForwarderOptions;
+  /** How often the core's periodic decision runs, ms (default 150). */
+  tickMs?: number;
   now?: () => number;
+  /** Keyframe request throttle with a custom forwarder (the core has its own). */
   keyframeIntervalMs?: number;
 };
 
@@ -33,14 +45,17 @@ const keyOf = (p: PublicationKey): string => `${p.sessionId}/${p.source}`;
 
 export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   readonly forwarder: Forwarder;
+  /** The default forwarder; undefined with a custom one. */
+  readonly core: CoreForwarder | undefined;
   readonly #peers = new Map<string, RelayPeer>();
-  readonly #table = new SlotTable();
+  readonly #table: SlotTable;
   /** publication key → the ids of its streams (simulcast layers), to know when the last one ends. */
   readonly #streams = new Map<string, Map<string, Publication>>();
   readonly #answered = new Set<string>();
   readonly #lastKeyframeRequest = new Map<string, number>();
-  readonly #views = new Map<string, Extract<RelayClientMessage, { type: 'view' }>['videos']>();
+  readonly #views = new Map<string, readonly ViewTile[]>();
   readonly #now: () => number;
+  readonly #timer: NodeJS.Timeout | undefined;
   #epoch = 0;
   #closed = false;
 
@@ -51,8 +66,16 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   ) {
     super();
     this.#now = options.now ?? Date.now;
-    const slotsOf = (pub: Publication) => this.#slotsOf(pub);
-    this.forwarder = options.forwarder?.(slotsOf) ?? new PassThroughForwarder(slotsOf);
+    if (options.forwarder) {
+      this.core = undefined;
+      this.forwarder = options.forwarder((pub: Publication) => this.#slotsOf(pub));
+    } else {
+      this.core = new CoreForwarder(options.core);
+      this.forwarder = this.core;
+      this.#timer = setInterval(() => this.#tick(), options.tickMs ?? 150);
+      this.#timer.unref();
+    }
+    this.#table = new SlotTable({ seatAudio: !this.core });
   }
 
   get size(): number {
@@ -87,7 +110,9 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           if (peer.closed) return;
           this.send(sessionId, { type: 'relay-answer', sdp });
           this.#answered.add(sessionId);
-          this.#announce(this.#table.setSubscriber(sessionId, peer.slotMids()));
+          const mids = peer.slotMids();
+          this.core?.setSubscriber(sessionId, mids, (mid) => peer.slotInfo(mid));
+          this.#announce(this.#table.setSubscriber(sessionId, mids));
           this.#requestKeyframesFor(sessionId);
           return;
         }
@@ -96,6 +121,11 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           return;
         case 'view':
           this.#views.set(sessionId, message.videos);
+          // Without the core nothing follows the view (the pass-through seats first-free).
+          if (!this.core) return;
+          // Tile sizes may have changed even when the seats didn't: the core always hears the view.
+          if (this.#table.setView(sessionId, message.videos).length > 0) this.#announce([sessionId]);
+          else this.#seat(sessionId);
           return;
         default:
           return assertNever(message);
@@ -107,12 +137,17 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
 
   /** The session left the relay (or the room): closes its peer and frees its seats elsewhere. */
   leave(sessionId: string): void {
-    this.#peers.get(sessionId)?.close();
+    const peer = this.#peers.get(sessionId);
+    if (peer) return peer.close();
+    // A view sent without an offer: forget it.
+    this.#views.delete(sessionId);
+    this.#table.removeSubscriber(sessionId);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#timer);
     for (const peer of [...this.#peers.values()]) peer.close();
     this.emit('closed');
   }
@@ -139,17 +174,26 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#answered.delete(sessionId);
     this.#views.delete(sessionId);
     for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
+    this.core?.removeSession(sessionId);
     this.#announce(this.#table.removeSession(sessionId));
   }
 
   #onRtp(pub: Publication, packet: Uint8Array): void {
-    for (const out of this.forwarder.onPacket(pub, packet, this.#now())) {
-      this.#peers.get(out.subscriber)?.send(out.slotMid, out.bytes);
-    }
+    const out = this.forwarder.onPacket(pub, packet, this.#now());
+    for (let i = 0; i < out.length; i++) this.#peers.get(out[i]!.subscriber)?.send(out[i]!.slotMid, out[i]!.bytes);
+  }
+
+  /** The core's periodic decision: layers, due keyframe requests, audio occupants to tell. */
+  #tick(): void {
+    if (!this.core || this.#closed) return;
+    const { keyframes, audioChanged } = this.core.tick(this.#now());
+    this.#pli(keyframes);
+    for (const s of audioChanged) if (this.#answered.has(s)) this.send(s, this.#message(s));
   }
 
   /** One answer's worth of publication changes: seats are decided, then announced once per subscriber. */
   #onPublications(added: Publication[], removed: Publication[]): void {
+    this.core?.publications(added, removed);
     const changed = new Set<string>();
     for (const pub of removed) {
       const key: PublicationKey = { sessionId: pub.sessionId, source: pub.source };
@@ -175,19 +219,29 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   #onConnected(sessionId: string): void {
     for (const [k, streams] of this.#streams) {
       const pub = streams.values().next().value;
-      if (pub && pub.kind === 'video' && k.startsWith(`${sessionId}/`)) this.#requestKeyframe({ sessionId, source: pub.source });
+      if (!pub || pub.kind !== 'video' || !k.startsWith(`${sessionId}/`)) continue;
+      // Once per connection, so not throttled by the core: its own requests before this went nowhere.
+      if (this.core) this.#pli([...streams.values()]);
+      else this.#requestKeyframe({ sessionId, source: pub.source });
     }
     this.#requestKeyframesFor(sessionId);
   }
 
+  /** PLI/FIR ask for a keyframe; NACKs werift answers itself from what it sent; reports and REMB are not used yet. */
   #onFeedback(subscriber: string, mid: string, feedback: SlotFeedback): void {
     if (feedback.type !== 'pli' && feedback.type !== 'fir') return;
+    if (this.core) return this.#pli(this.core.pictureLost(subscriber, mid, this.#now()));
     const occupant = this.#table.occupant(subscriber, mid);
     if (occupant) this.#requestKeyframe(occupant);
   }
 
   /** Asks for keyframes of every video now seated at `subscriber` (it just (re)negotiated its slots). */
   #requestKeyframesFor(subscriber: string): void {
+    if (this.core) {
+      const now = this.#now();
+      for (const slot of this.#table.message(subscriber).video) this.#pli(this.core.pictureLost(subscriber, slot.mid, now));
+      return;
+    }
     for (const slot of this.#table.message(subscriber).video) {
       if (slot.sessionId && slot.source) this.#requestKeyframe({ sessionId: slot.sessionId, source: slot.source });
     }
@@ -204,8 +258,28 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     if (asked) this.#lastKeyframeRequest.set(k, now);
   }
 
+  /** Seats changed: the core learns them (and asks for keyframes of new occupants), then the subscriber. */
   #announce(subscribers: Iterable<string>): void {
-    for (const s of subscribers) if (this.#answered.has(s)) this.send(s, this.#table.message(s));
+    for (const s of new Set(subscribers)) {
+      this.#seat(s);
+      if (this.#answered.has(s)) this.send(s, this.#message(s));
+    }
+  }
+
+  /** The core learns a subscriber's video seats and tile sizes; new occupants and layers need keyframes. */
+  #seat(subscriber: string): void {
+    if (this.core) this.#pli(this.core.seatVideo(subscriber, this.#table.message(subscriber).video, this.#views.get(subscriber), this.#now()));
+  }
+
+  #message(subscriber: string): SlotsMessage {
+    const message = this.#table.message(subscriber);
+    if (this.core) message.audio = this.core.audioSlots(subscriber, this.#now());
+    return message;
+  }
+
+  /** Keyframe requests the core decided on: a PLI to each publication (layer). */
+  #pli(pubs: readonly Publication[]): void {
+    for (const pub of pubs) this.#peers.get(pub.sessionId)?.requestKeyframe(pub);
   }
 
   #slotsOf(pub: Publication): SlotInfo[] {

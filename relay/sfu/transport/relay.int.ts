@@ -170,7 +170,7 @@ test('mDNS candidates are dropped, not resolved, and the connection still comes 
   }
 });
 
-test('a simulcast camera becomes one publication per layer; the pass-through forwards the first layer only', async () => {
+test('a simulcast camera becomes one publication per layer; the smallest goes to a client without a view, the full one to a large tile', async () => {
   const clients = new Map<string, TestClient>();
   const { room } = makeRoom(clients);
   const [a, b] = SESSIONS;
@@ -185,10 +185,20 @@ test('a simulcast camera becomes one publication per layer; the pass-through for
     const layers = setInterval(() => ['q', 'h', 'f'].forEach((rid, i) => ca.writeLayer(rid, 10 + i)), 30);
     try {
       await waitFor('the low layer at b', () => cb.from(10, 'video').packets >= 10);
+      assert.equal([cb.from(11, 'video').packets, cb.from(12, 'video').packets], [0, 0]);
+      // b now draws a's camera large: the core switches it to the full layer (at its keyframe), in the same slot.
+      await room.handle(b, { type: 'view', videos: [{ sessionId: a, source: 'camera', width: 1280, height: 720 }] });
+      const low = cb.from(10, 'video').packets;
+      await waitFor('the full layer at b', () => cb.from(12, 'video').packets >= 10);
+      await sleep(100);
+      const lowAfter = cb.from(10, 'video').packets;
+      await sleep(200);
+      assert.is(cb.from(10, 'video').packets, lowAfter, 'the low layer stopped');
+      assert.ok(lowAfter - low < 10);
     } finally {
       clearInterval(layers);
     }
-    assert.equal([cb.from(11, 'video').packets, cb.from(12, 'video').packets], [0, 0]);
+    assert.is(cb.from(11, 'video').packets, 0);
     assert.ok(camera.every((p) => p.ssrc !== undefined), 'layer SSRCs are learnt from their first packet');
   } finally {
     for (const x of clients.values()) await x.close();

@@ -75,4 +75,43 @@ test('a screen share sits in a video slot and is reported with its source', () =
   assert.equal(t.message('A'), { type: 'slots', audio: [], video: [] });
 });
 
+test('with a view, video slots hold only the shown publications, best first; an occupant that stays keeps its slot', () => {
+  const t = new SlotTable();
+  t.setSubscriber('A', { audio: [], video: ['v1', 'v2'] });
+  for (const s of ['B', 'C', 'D']) t.addPublication(cam(s));
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['B', 'C'], 'first free before any view');
+  assert.equal(t.setView('A', [cam('D'), cam('A'), cam('C'), cam('B')]), ['A']);
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['D', 'C'], 'D and C are the top two: B freed, C stays; its own camera ignored');
+  assert.equal(t.setView('A', [cam('D'), cam('C')]), [], 'same seats: nothing to announce');
+  assert.equal(t.addPublication(cam('E')), [], 'not shown: not seated');
+  assert.equal(t.setView('A', [cam('E'), cam('F')]), ['A']);
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['E', null]);
+  assert.equal(t.addPublication(cam('F')), ['A'], 'a shown publication is seated when it appears');
+  assert.equal(t.removePublication(cam('E')), ['A']);
+  assert.equal(t.message('A').video.map((s) => s.sessionId), [null, 'F'], 'a freed slot takes only shown publications');
+  t.setView('A', [cam('F'), cam('C'), cam('G')]);
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['C', 'F']);
+  assert.equal(t.addPublication(cam('G')), [], 'G is shown but third');
+  t.setView('A', [cam('G'), cam('F'), cam('C')]);
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['G', 'F'], 'a higher priority takes the slot of the lowest');
+});
+
+test('a view sent before the subscriber’s slots applies when they come', () => {
+  const t = new SlotTable();
+  for (const s of ['B', 'C']) t.addPublication(cam(s));
+  t.setView('A', [cam('C')]);
+  t.setSubscriber('A', { audio: [], video: ['v1', 'v2'] });
+  assert.equal(t.message('A').video.map((s) => s.sessionId), ['C', null]);
+});
+
+test('seatAudio: false leaves audio slots to the forwarder', () => {
+  const t = new SlotTable({ seatAudio: false });
+  t.setSubscriber('A', mids('A'));
+  assert.equal(t.addPublication(mic('B')), []);
+  assert.equal(t.addPublication(cam('B')), ['A']);
+  assert.equal(t.message('A').audio, [{ mid: 'Aa1', sessionId: null }, { mid: 'Aa2', sessionId: null }]);
+  t.setSubscriber('C', mids('C'));
+  assert.equal(t.message('C').audio.map((s) => s.sessionId), [null, null]);
+});
+
 test.run();

@@ -6,8 +6,14 @@
  * kind of every other subscriber; when there is none it waits, and takes the next slot freed by a
  * leaving publisher or added by a re-offer. A slot keeps its occupant across re-offers as long as the
  * mid stays. Every change reports the subscribers whose `slots` message changed, so the room sends
- * exactly those. The policy (first free slot) is a placeholder for last-N and loudest-speaker
- * selection, which will move occupants by the same operations.
+ * exactly those.
+ *
+ * Video follows the subscriber's view once it sent one (`setView`): its video slots then hold the
+ * publications it shows, in the view's priority order, an occupant that stays shown keeps its slot,
+ * and nothing it doesn't show is seated. Without a view, first free slot (so a client that never
+ * reports its tiles still sees people). Audio is seated first-free too, unless the table is built with
+ * `seatAudio: false`: then the forwarding core fills the audio slots with the loudest speakers and
+ * the table only keeps their mids.
  */
 import type { AudioSlot, SlotsMessage, VideoSlot, VideoSource } from './protocol.ts';
 
@@ -22,15 +28,25 @@ export function kindOf(source: Source): SlotKind {
 }
 
 const keyOf = (p: PublicationKey): string => `${p.sessionId}/${p.source}`;
+const keyOrNull = (p: PublicationKey | null): string | null => (p ? keyOf(p) : null);
 
 type Subscriber = { audio: Map<string, PublicationKey | null>; video: Map<string, PublicationKey | null> };
 
+export type SlotTableOptions = { seatAudio?: boolean };
+
 export class SlotTable {
+  readonly #seatAudio: boolean;
   readonly #subscribers = new Map<string, Subscriber>();
+  /** Subscribers' views: publication keys shown, in priority order. */
+  readonly #views = new Map<string, string[]>();
   /** Publications in the order they appeared, so waiting ones are seated first come, first served. */
   readonly #publications = new Map<string, PublicationKey>();
   /** publication key → its seats, for the packet path. */
   readonly #seats = new Map<string, SlotTarget[]>();
+
+  constructor(options: SlotTableOptions = {}) {
+    this.#seatAudio = options.seatAudio ?? true;
+  }
 
   /** Sets (or replaces, on a re-offer) a subscriber's slots; returns the subscribers whose slots changed. */
   setSubscriber(sessionId: string, mids: SlotMids): string[] {
@@ -46,7 +62,21 @@ export class SlotTable {
   }
 
   removeSubscriber(sessionId: string): void {
+    this.#views.delete(sessionId);
     if (this.#subscribers.delete(sessionId)) this.#reindex();
+  }
+
+  /**
+   * The videos a subscriber shows, in priority order (kept for a subscriber not set yet). Frees the
+   * slots of publications no longer shown and seats shown ones; returns [sessionId] if seats changed.
+   */
+  setView(sessionId: string, shown: readonly PublicationKey[]): string[] {
+    this.#views.set(sessionId, shown.filter((p) => p.sessionId !== sessionId && kindOf(p.source) === 'video').map(keyOf));
+    const sub = this.#subscribers.get(sessionId);
+    if (!sub) return [];
+    const changed = this.#refill(sessionId, sub);
+    this.#reindex();
+    return changed ? [sessionId] : [];
   }
 
   /** A publication appeared; returns the subscribers that got it in a slot. */
@@ -56,7 +86,11 @@ export class SlotTable {
     this.#publications.set(k, { ...key });
     const changed: string[] = [];
     for (const [id, sub] of this.#subscribers) {
-      if (id === key.sessionId) continue;
+      if (id === key.sessionId || !this.#wants(id, key)) continue;
+      if (kindOf(key.source) === 'video' && this.#views.has(id)) {
+        if (this.#refill(id, sub)) changed.push(id);
+        continue;
+      }
       const free = firstFree(sub[kindOf(key.source)]);
       if (free === undefined) continue;
       sub[kindOf(key.source)].set(free, { ...key });
@@ -120,17 +154,44 @@ export class SlotTable {
     return { type: 'slots', audio, video };
   }
 
+  /** Whether `subscriber` takes `key` into a free slot: audio if the table seats audio, video if shown (or no view). */
+  #wants(subscriber: string, key: PublicationKey): boolean {
+    if (kindOf(key.source) === 'audio') return this.#seatAudio;
+    const view = this.#views.get(subscriber);
+    return !view || view.includes(keyOf(key));
+  }
+
+  /** #fill, telling whether the video seats changed. */
+  #refill(sessionId: string, sub: Subscriber): boolean {
+    const before = [...sub.video.values()].map(keyOrNull);
+    this.#fill(sessionId, sub);
+    return [...sub.video.values()].some((p, i) => keyOrNull(p) !== before[i]);
+  }
+
+  /**
+   * Seats waiting publications in free slots. With a view, the video slots go to the first shown
+   * publications that exist, as many as there are slots: others are freed first (priority wins).
+   */
   #fill(sessionId: string, sub: Subscriber): void {
+    const view = this.#views.get(sessionId);
+    const top = view?.filter((k) => this.#publications.has(k)).slice(0, sub.video.size);
+    if (top) for (const [mid, p] of sub.video) if (p && !top.includes(keyOf(p))) sub.video.set(mid, null);
     const seated = new Set<string>();
     for (const slots of [sub.audio, sub.video]) for (const p of slots.values()) if (p) seated.add(keyOf(p));
-    for (const [k, p] of this.#publications) {
-      if (p.sessionId === sessionId || seated.has(k)) continue;
+    // Audio in the order publications appeared; video in view order with a view.
+    const candidates = top ? [...this.#audioPublications(), ...top.map((k) => [k, this.#publications.get(k)!] as const)] : this.#publications;
+    for (const [k, p] of candidates) {
+      if (p.sessionId === sessionId || seated.has(k) || !this.#wants(sessionId, p)) continue;
       const slots = sub[kindOf(p.source)];
       const free = firstFree(slots);
       if (free === undefined) continue;
       slots.set(free, { ...p });
       seated.add(k);
     }
+  }
+
+  #audioPublications(): Array<readonly [string, PublicationKey]> {
+    return [...this.#publications].filter(([, p]) => kindOf(p.source) === 'audio');
   }
 
   #reindex(): void {
@@ -162,7 +223,7 @@ function sameSlots(a: Subscriber, b: Subscriber): boolean {
     for (let i = 0; i < x.length; i++) {
       const [mx, px] = x[i]!;
       const [my, py] = y[i]!;
-      if (mx !== my || (px ? keyOf(px) : null) !== (py ? keyOf(py) : null)) return false;
+      if (mx !== my || keyOrNull(px) !== keyOrNull(py)) return false;
     }
   }
   return true;

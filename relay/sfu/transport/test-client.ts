@@ -5,8 +5,10 @@
  * header, so a test can tell who a packet came from and compare with the `slots` message.
  *
  * Audio: Opus-like 20 ms packets (TOC 0xfc), 50/s, with the RFC 6464 audio-level extension (level =
- * the tag). Video: VP8-like single-packet frames at 30/s, a keyframe (P bit clear, start code
- * 9d 01 2a) every 30 frames. Packets are built fresh for every write: werift keeps what it is given.
+ * the tag with the voice bit, unless `media.audioLevel` gives the byte). Video: VP8-like single-packet
+ * frames at 30/s, a keyframe (P bit clear, start code 9d 01 2a) every 30 frames and after a PLI.
+ * Packets are built fresh for every write: werift keeps what it is given. Per receive slot it also
+ * records the SSRCs seen and how often the sequence number did not advance by exactly one.
  */
 import {
   MediaStreamTrack,
@@ -25,6 +27,8 @@ import type { IceCandidate, RelayServerMessage, SlotsMessage } from './protocol.
 export const LOOPBACK_PEER_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 
 export type Received = { packets: number; keyframes: number; audioLevels: number[]; lastAt: number };
+/** One receive slot's RTP stream as it arrived: SSRCs, and steps where seq ≠ previous + 1. */
+export type SlotStream = { packets: number; ssrcs: Set<number>; lastSeq: number; jumps: number };
 
 export class TestClient {
   readonly pc: RTCPeerConnection;
@@ -35,16 +39,20 @@ export class TestClient {
   readonly received = new Map<string, Map<number, Received>>();
   lastSlots: SlotsMessage | undefined;
   readonly slotsHistory: SlotsMessage[] = [];
+  /** slot mid → its stream's continuity. */
+  readonly streams = new Map<string, SlotStream>();
   #audioTrack = new MediaStreamTrack({ kind: 'audio' });
   #videoTrack = new MediaStreamTrack({ kind: 'video' });
   #timers: NodeJS.Timeout[] = [];
   #seq = { audio: 1000, video: 5000 };
   #frames = 0;
+  #keyframeNext = false;
 
   constructor(
     readonly sessionId: string,
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
+    readonly media: { audioLevel?: number } = {},
   ) {
     this.pc = new RTCPeerConnection({
       ...LOOPBACK_PEER_CONFIG,
@@ -64,6 +72,7 @@ export class TestClient {
       if (!mid) return;
       track.onReceiveRtp.subscribe((rtp) => this.#record(mid, t.kind, rtp));
     });
+    this.video.sender.onPictureLossIndication.subscribe(() => (this.#keyframeNext = true));
   }
 
   async offer(): Promise<string> {
@@ -114,12 +123,14 @@ export class TestClient {
     this.#timers.push(
       setInterval(() => {
         const seq = this.#seq.audio++ & 0xffff;
-        const extensions = levelId === undefined ? [] : [{ id: levelId, payload: Buffer.from([0x80 | this.tag]) }];
+        const level = this.media.audioLevel ?? 0x80 | this.tag;
+        const extensions = levelId === undefined ? [] : [{ id: levelId, payload: Buffer.from([level]) }];
         const header = new RtpHeader({ payloadType: 111, sequenceNumber: seq, timestamp: seq * 960, ssrc: ssrcA, marker: false, extension: extensions.length > 0, extensions });
         this.#audioTrack.writeRtp(new RtpPacket(header, Buffer.from([0xfc, this.tag, 0xff, 0xfe, 0xfd])));
       }, 20),
       setInterval(() => {
-        const key = this.#frames++ % 30 === 0;
+        const key = this.#frames++ % 30 === 0 || this.#keyframeNext;
+        this.#keyframeNext = false;
         const seq = this.#seq.video++ & 0xffff;
         const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: this.video.sender.ssrc, marker: true });
         // VP8 descriptor (S=1, partition 0), then the frame tag: P bit clear on keyframes + start code.
@@ -148,6 +159,12 @@ export class TestClient {
   }
 
   #record(mid: string, kind: string, rtp: RtpPacket): void {
+    const stream = this.streams.get(mid) ?? { packets: 0, ssrcs: new Set<number>(), lastSeq: -1, jumps: 0 };
+    this.streams.set(mid, stream);
+    if (stream.lastSeq >= 0 && rtp.header.sequenceNumber !== ((stream.lastSeq + 1) & 0xffff)) stream.jumps++;
+    stream.lastSeq = rtp.header.sequenceNumber;
+    stream.ssrcs.add(rtp.header.ssrc);
+    stream.packets++;
     const tag = kind === 'audio' ? rtp.payload[1] : rtp.payload[7];
     if (tag === undefined) return;
     const byTag = this.received.get(mid) ?? new Map<number, Received>();

@@ -1,0 +1,125 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readRtpSeq, readRtpSsrc } from '../forward/index.ts';
+import { AUDIO_LEVEL_EXT, roomTraffic } from '../testing/synthetic.ts';
+import { CoreForwarder, layerIndex } from './core-forwarder.ts';
+import { AUDIO_LEVEL_URI } from './forwarder.ts';
+import type { Publication, SlotInfo } from './forwarder.ts';
+import type { VideoSlot } from './protocol.ts';
+
+const N = 6;
+const ids = Array.from({ length: N }, (_, i) => `p${i}`);
+const RIDS = ['q', 'h', 'f'];
+
+const audioPub = (i: number): Publication => ({
+  id: `${ids[i]}/0`, sessionId: ids[i]!, source: 'microphone', kind: 'audio', mid: '0', rid: undefined, rids: [], ssrc: 0x1000 + i,
+  extensions: new Map([[AUDIO_LEVEL_EXT, AUDIO_LEVEL_URI]]),
+});
+const videoPub = (i: number, layer: number): Publication => ({
+  id: `${ids[i]}/1/${RIDS[layer]}`, sessionId: ids[i]!, source: 'camera', kind: 'video', mid: '1', rid: RIDS[layer], rids: RIDS, ssrc: 0x2000 + i * 4 + layer,
+  extensions: new Map(),
+});
+/** Every subscriber: audio slots a0 a1, video slots v0 v1; slot SSRC = subscriber index × 16 + slot. */
+const slotInfo = (s: number) => (mid: string): SlotInfo => ({
+  subscriber: ids[s]!, mid, ssrc: s * 16 + ['a0', 'a1', 'v0', 'v1'].indexOf(mid), payloadType: mid.startsWith('a') ? 111 : 96, extensions: new Map([[AUDIO_LEVEL_URI, 3]]),
+});
+const seats = (a: string | null, b: string | null): VideoSlot[] => [
+  { mid: 'v0', sessionId: a, source: a ? 'camera' : null },
+  { mid: 'v1', sessionId: b, source: b ? 'camera' : null },
+];
+
+function room() {
+  const f = new CoreForwarder();
+  ids.forEach((id, s) => f.setSubscriber(id, { audio: ['a0', 'a1'], video: ['v0', 'v1'] }, slotInfo(s)));
+  f.publications(ids.flatMap((_, i) => [audioPub(i), ...RIDS.map((_, l) => videoPub(i, l))]), []);
+  return f;
+}
+
+test('layerIndex() orders q/h/f by name, other rids as offered, and drops a fourth layer', () => {
+  assert.equal(['f', 'q', 'h'].map((r) => layerIndex(['f', 'q', 'h'], r)), [2, 0, 1]);
+  assert.equal(['h', 'f'].map((r) => layerIndex(['h', 'f'], r)), [0, 1]);
+  assert.equal(['lo', 'hi'].map((r) => layerIndex(['lo', 'hi'], r)), [0, 1]);
+  assert.is(layerIndex(['a', 'b', 'c', 'd'], 'd'), -1);
+  assert.is(layerIndex([], undefined), 0);
+});
+
+test('deliveries: the shown videos at their tile’s layer, the two talkers’ audio, fresh buffers, continuous per slot', () => {
+  const f = room();
+  // p5 shows p1 large and p2 small; the others never send a view (first free seats, smallest layer).
+  const requests = f.seatVideo('p5', seats('p1', 'p2'), [
+    { sessionId: 'p1', source: 'camera', width: 1280, height: 720 },
+    { sessionId: 'p2', source: 'camera', width: 320, height: 180 },
+  ], 0);
+  assert.equal(requests.map((p) => p.id), ['p1/1/f', 'p2/1/q'], 'keyframes of the layers to start');
+  f.seatVideo('p4', seats('p0', 'p1'), undefined, 0);
+  const got = new Map<string, Array<{ from: string; seq: number; ssrc: number }>>();
+  let previous: Uint8Array | undefined;
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 2, durationMs: 4000, seed: 5 })) {
+    if (p.at % 100 === 0) f.tick(p.at);
+    const pub = p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher, p.layer);
+    for (const out of f.onPacket(pub, p.bytes, p.at)) {
+      // Each delivery is its own bytes: writing one changes neither the input nor another delivery.
+      const [input, other] = [p.bytes[3], previous?.[3]];
+      out.bytes[3]! ^= 0xff;
+      assert.ok(p.bytes[3] === input && previous?.[3] === other);
+      out.bytes[3]! ^= 0xff;
+      previous = out.bytes;
+      const key = `${out.subscriber}/${out.slotMid}`;
+      got.set(key, [...(got.get(key) ?? []), { from: pub.id, seq: readRtpSeq(out.bytes), ssrc: readRtpSsrc(out.bytes) }]);
+    }
+  }
+  const from = (key: string) => [...new Set(got.get(key)?.map((d) => d.from))];
+  assert.equal(from('p5/v0'), ['p1/1/f']);
+  assert.equal(from('p5/v1'), ['p2/1/q']);
+  assert.equal([from('p4/v0'), from('p4/v1')], [['p0/1/q'], ['p1/1/q']], 'no view: the smallest layer');
+  assert.not.ok(got.has('p3/v0'), 'no seats, no video');
+  assert.equal([...new Set(['a0', 'a1'].flatMap((m) => from(`p5/${m}`)))].sort(), ['p0/0', 'p1/0']);
+  assert.equal(from('p0/a0'), ['p1/0'], 'a talker hears the other one, never itself');
+  for (const [key, list] of got) {
+    const [s, mid] = key.split('/') as [string, string];
+    assert.ok(list.every((d) => d.ssrc === slotInfo(ids.indexOf(s))(mid).ssrc), `${key}: the slot's SSRC`);
+    for (let i = 1; i < list.length; i++) assert.is(list[i]!.seq, (list[i - 1]!.seq + 1) & 0xffff, `${key} at ${i}`);
+  }
+  assert.equal(f.audioSlots('p5', 4000).map((a) => a.sessionId).sort(), ['p0', 'p1']);
+});
+
+test('audio occupants are told when they change, at most every 250 ms', () => {
+  const f = room();
+  const changed: Array<[number, string[]]> = [];
+  for (const p of roomTraffic({ publishers: N, video: false, talkers: 1, durationMs: 1000, seed: 2 })) {
+    if (p.at % 50 === 0) {
+      const { audioChanged } = f.tick(p.at);
+      if (audioChanged.length > 0) changed.push([p.at, audioChanged]);
+      for (const s of audioChanged) f.audioSlots(s, p.at);
+    }
+    f.onPacket(audioPub(p.publisher), p.bytes, p.at);
+  }
+  assert.equal(changed.length, 1, 'one change: the talker took a slot');
+  assert.equal(changed[0]![1], ids.slice(1));
+  assert.equal(f.audioSlots('p3', 1000), [{ mid: 'a0', sessionId: 'p0' }, { mid: 'a1', sessionId: null }]);
+});
+
+test('a subscriber’s picture loss asks for the layer it receives, throttled; unknown slots ask nothing', () => {
+  const f = room();
+  f.seatVideo('p0', seats('p1', null), [{ sessionId: 'p1', source: 'camera', width: 640, height: 360 }], 0);
+  assert.equal(f.pictureLost('p0', 'v0', 2000).map((p) => p.id), ['p1/1/h']);
+  assert.equal(f.pictureLost('p0', 'v0', 2100), [], 'throttled');
+  assert.equal(f.pictureLost('p0', 'v1', 3000), []);
+  assert.equal(f.pictureLost('nobody', 'v0', 3000), []);
+});
+
+test('a leaving session neither receives nor is forwarded any more', () => {
+  const f = room();
+  f.seatVideo('p2', seats('p1', null), undefined, 0);
+  f.removeSession('p1');
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 2, durationMs: 1000, seed: 9 })) {
+    const pub = p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher, p.layer);
+    for (const out of f.onPacket(pub, p.bytes, p.at)) {
+      assert.is.not(out.subscriber, 'p1');
+      assert.is.not(pub.sessionId, 'p1');
+    }
+  }
+  assert.ok(f.drops['unknown-stream'] > 0);
+});
+
+test.run();

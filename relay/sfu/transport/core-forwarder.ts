@@ -1,0 +1,249 @@
+/**
+ * The forwarding core (relay/sfu/forwarder.ts) behind the room's `Forwarder` seam: the room's default.
+ *
+ * The room tells it who is there (subscribers' slots, publications as they come and go), which
+ * videos sit in which video slots (the SlotTable decides from each subscriber's `view`) and the tile
+ * sizes; the core decides per packet who gets it, at which simulcast layer, with which sequence number
+ * and timestamp; this adapter turns each decision into bytes for a slot. It reads no clock: the room
+ * passes `now` and drives `tick` from its timer.
+ *
+ * - Audio slots are anonymous: the core puts the loudest speakers in them. `audioSlots` says who is
+ *   where for the `slots` message, and `tick` names the subscribers whose audio occupants changed
+ *   since they were last told (at most every `audioAnnounceMs`), for speaking indicators.
+ * - Simulcast: a camera's streams (one per rid) are layers 0/1/2, by q/h/f when the rids are those,
+ *   else in the offer's order; a camera without simulcast is one layer. Keyframe requests come out of
+ *   the core's KeyframeRequester (the one throttle) as the publication (layer) to send a PLI to.
+ * - Each delivery is a fresh buffer (werift's sendRtp parses and keeps what it is given): the slot's
+ *   SSRC, payload type and end-to-end extensions (rewriteForSlot), then the munged seq/ts.
+ * - NACKs from subscribers are answered by werift from its own send history (it keeps the buffers we
+ *   give it, already munged); relay/sfu/forward's PacketCache + NackResponder are not wired here yet.
+ */
+import { Forwarder as Core } from '../forwarder.ts';
+import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
+import { writeRtpSeqTs } from '../forward/index.ts';
+import { SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
+import type { KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind } from '../select/index.ts';
+import { AUDIO_LEVEL_URI, rewriteForSlot } from './forwarder.ts';
+import type { Forwarded, Forwarder, Publication, SlotInfo } from './forwarder.ts';
+import type { AudioSlot, VideoSlot, VideoSource } from './protocol.ts';
+
+export type ViewTile = { sessionId: string; source: VideoSource; width: number; height: number };
+
+export type CoreForwarderOptions = {
+  subscriptions?: SubscriptionsOptions;
+  /** Audio occupant changes are told to a subscriber at most this often, ms (default 250). */
+  audioAnnounceMs?: number;
+  /** Tile size assumed for seated videos of a subscriber that sent no view (default 320×180: the smallest layer). */
+  defaultTile?: { width: number; height: number };
+};
+
+type Stream = { pub: Publication; core: CorePublication; layer: number };
+type Subscriber = {
+  audioMids: string[];
+  slots: Map<string, SlotInfo>;
+  /** video mid → `publisherId kind` seated in the core. */
+  seated: Map<string, string | null>;
+  announced: Array<string | null>;
+  announcedAt: number;
+};
+
+const QHF = ['q', 'h', 'f'];
+const kindOf = (source: VideoSource): VideoKind => (source === 'screen' ? 'screen' : 'video');
+const EMPTY: Forwarded[] = [];
+
+export class CoreForwarder implements Forwarder {
+  readonly subscriptions: Subscriptions;
+  readonly core: Core;
+  readonly drops = { 'unknown-stream': 0, 'unknown-slot': 0, malformed: 0 };
+  readonly #audioAnnounceMs: number;
+  readonly #defaultTile: { width: number; height: number };
+  readonly #streams = new Map<string, Stream>();
+  /** `publisherId kind` → its streams by layer, to turn keyframe requests into publications. */
+  readonly #layers = new Map<string, Array<Publication | undefined>>();
+  readonly #subscribers = new Map<string, Subscriber>();
+  readonly #deliveries: Delivery[] = [];
+  readonly #pool: Forwarded[] = [];
+  readonly #result: Forwarded[] = [];
+  readonly #occupants: Array<string | null> = [];
+
+  constructor(options: CoreForwarderOptions = {}) {
+    this.subscriptions = new Subscriptions(options.subscriptions);
+    this.core = new Core(this.subscriptions);
+    this.#audioAnnounceMs = options.audioAnnounceMs ?? 250;
+    this.#defaultTile = options.defaultTile ?? { width: 320, height: 180 };
+  }
+
+  /** The packet path. The returned array and its objects are reused by the next call; the bytes are the caller's. */
+  onPacket(pub: Publication, packet: Uint8Array, now: number): Forwarded[] {
+    const stream = this.#streams.get(pub.id);
+    if (!stream) {
+      this.drops['unknown-stream']++;
+      return EMPTY;
+    }
+    const n = this.core.onPacket(stream.core, stream.layer, packet, now, this.#deliveries);
+    const result = this.#result;
+    result.length = 0;
+    for (let i = 0; i < n; i++) {
+      const d = this.#deliveries[i]!;
+      const slot = this.#subscribers.get(d.subscriberId)?.slots.get(d.slotId);
+      if (!slot) {
+        this.drops['unknown-slot']++;
+        continue;
+      }
+      const bytes = rewriteForSlot(packet, pub.extensions, slot);
+      if (!bytes) {
+        this.drops.malformed++;
+        continue;
+      }
+      writeRtpSeqTs(bytes, d.seq, d.ts);
+      const f = (this.#pool[result.length] ??= { subscriber: '', slotMid: '', bytes });
+      f.subscriber = d.subscriberId;
+      f.slotMid = d.slotId;
+      f.bytes = bytes;
+      result.push(f);
+    }
+    return result;
+  }
+
+  /** A subscriber's negotiated slots (first answer or re-offer). */
+  setSubscriber(sessionId: string, mids: { audio: readonly string[]; video: readonly string[] }, slotInfo: (mid: string) => SlotInfo | undefined): void {
+    let s = this.#subscribers.get(sessionId);
+    if (s && (s.audioMids.length !== mids.audio.length || s.audioMids.some((m, i) => m !== mids.audio[i]))) {
+      this.core.removeSubscriber(sessionId);
+      s = undefined;
+    }
+    if (!s) {
+      s = { audioMids: [...mids.audio], slots: new Map(), seated: new Map(), announced: [], announcedAt: -Infinity };
+      this.#subscribers.set(sessionId, s);
+      this.core.addSubscriber(sessionId, mids.audio);
+    }
+    s.slots.clear();
+    for (const mid of [...mids.audio, ...mids.video]) {
+      const info = slotInfo(mid);
+      if (info) s.slots.set(mid, info);
+    }
+    for (const mid of [...s.seated.keys()]) if (!mids.video.includes(mid)) s.seated.delete(mid);
+  }
+
+  /** The session is gone: as subscriber and as publisher. */
+  removeSession(sessionId: string): void {
+    this.core.removeSubscriber(sessionId);
+    this.#subscribers.delete(sessionId);
+    const mine = [...this.#streams.values()].filter((s) => s.pub.sessionId === sessionId).map((s) => s.pub);
+    this.publications([], mine);
+    this.subscriptions.removeParticipant(sessionId);
+  }
+
+  /** Streams that appeared and ended (one answer's worth). */
+  publications(added: readonly Publication[], removed: readonly Publication[]): void {
+    for (const pub of removed) {
+      const stream = this.#streams.get(pub.id);
+      if (!stream) continue;
+      this.#streams.delete(pub.id);
+      const key = `${stream.core.publisherId} ${stream.core.kind}`;
+      const layers = this.#layers.get(key);
+      if (layers) layers[stream.layer] = undefined;
+      if (layers?.some((p) => p !== undefined)) continue;
+      this.#layers.delete(key);
+      if (stream.core.kind === 'audio') this.subscriptions.speakers.remove(pub.sessionId);
+      else this.subscriptions.unpublish(pub.sessionId, stream.core.kind);
+    }
+    for (const pub of added) {
+      if (this.#streams.has(pub.id)) continue;
+      const kind = pub.source === 'microphone' ? 'audio' : kindOf(pub.source);
+      const layer = layerIndex(pub.rids, pub.rid);
+      if (layer < 0) continue; // a fourth simulcast layer: not forwarded
+      const levelId = [...pub.extensions].find(([, uri]) => uri === AUDIO_LEVEL_URI)?.[0];
+      const core: CorePublication = kind === 'audio'
+        ? { publisherId: pub.sessionId, kind, codec: 'opus', ...(levelId === undefined ? {} : { audioLevelExtId: levelId }) }
+        : { publisherId: pub.sessionId, kind, codec: 'vp8' };
+      this.#streams.set(pub.id, { pub, core, layer });
+      const key = `${pub.sessionId} ${kind}`;
+      let layers = this.#layers.get(key);
+      if (!layers) {
+        layers = [];
+        this.#layers.set(key, layers);
+        if (kind !== 'audio') this.subscriptions.publish(pub.sessionId, kind, ladderOf(pub.rids));
+      }
+      layers[layer] = pub;
+    }
+  }
+
+  /**
+   * Puts the SlotTable's video seats of a subscriber into the core and tells the core what it shows
+   * (sizes from its view, or the default tile without one). Returns the keyframe requests to send now.
+   */
+  seatVideo(subscriber: string, video: readonly VideoSlot[], view: readonly ViewTile[] | undefined, now: number): Publication[] {
+    const s = this.#subscribers.get(subscriber);
+    if (!s) return [];
+    const tiles: ShownTile[] = [];
+    for (const slot of video) {
+      const kind = slot.source ? kindOf(slot.source) : 'video';
+      const seat = slot.sessionId ? `${slot.sessionId} ${kind}` : null;
+      if (s.seated.get(slot.mid) !== seat) {
+        this.core.assignVideo(subscriber, slot.mid, slot.sessionId, kind);
+        s.seated.set(slot.mid, seat);
+      }
+      if (!slot.sessionId || !slot.source) continue;
+      const tile = view ? view.find((t) => t.sessionId === slot.sessionId && t.source === slot.source) : this.#defaultTile;
+      if (tile) tiles.push({ publisherId: slot.sessionId, kind, width: tile.width, height: tile.height });
+    }
+    return this.#toPublications(this.subscriptions.show(subscriber, tiles, now));
+  }
+
+  /** The subscriber lost pictures in a video slot (PLI/FIR): the keyframe request to send, if any. */
+  pictureLost(subscriber: string, mid: string, now: number): Publication[] {
+    const seat = this.#subscribers.get(subscriber)?.seated.get(mid);
+    if (!seat) return [];
+    const [publisherId, kind] = seat.split(' ') as [string, VideoKind];
+    const request = this.subscriptions.requestKeyframe(subscriber, publisherId, kind, now);
+    return request ? this.#toPublications([request]) : [];
+  }
+
+  /** Who is in each audio slot now, as the subscriber is told; remembered as announced. */
+  audioSlots(subscriber: string, now: number): AudioSlot[] {
+    const s = this.#subscribers.get(subscriber);
+    if (!s) return [];
+    this.core.audioOccupants(subscriber, now, s.announced);
+    s.announcedAt = now;
+    return s.audioMids.map((mid, i) => ({ mid, sessionId: s.announced[i] ?? null }));
+  }
+
+  /**
+   * The periodic decision (every 100–250 ms): layers for everyone; keyframe requests to send now; and
+   * the subscribers to send a `slots` message because their audio occupants changed.
+   */
+  tick(now: number): { keyframes: Publication[]; audioChanged: string[] } {
+    const keyframes = this.#toPublications(this.subscriptions.update(now));
+    const audioChanged: string[] = [];
+    for (const [id, s] of this.#subscribers) {
+      if (now - s.announcedAt < this.#audioAnnounceMs) continue;
+      const occupants = this.core.audioOccupants(id, now, this.#occupants);
+      if (occupants.some((o, i) => o !== (s.announced[i] ?? null))) audioChanged.push(id);
+    }
+    return { keyframes, audioChanged };
+  }
+
+  #toPublications(requests: readonly KeyframeRequest[]): Publication[] {
+    const out: Publication[] = [];
+    for (const r of requests) {
+      const pub = this.#layers.get(`${r.publisherId} ${r.kind}`)?.[r.layer];
+      if (pub) out.push(pub);
+    }
+    return out;
+  }
+}
+
+/** A stream's layer: q/h/f by name when the rids are those, else the offer's order; -1 past three. */
+export function layerIndex(rids: readonly string[], rid: string | undefined): number {
+  if (rid === undefined) return 0;
+  const ordered = rids.every((r) => QHF.includes(r)) ? QHF.filter((r) => rids.includes(r)) : rids;
+  const i = ordered.indexOf(rid);
+  return i < SIMULCAST_LADDER.length ? i : -1;
+}
+
+/** The top layers of the standard ladder, one per rid (a camera without simulcast sends the top one). */
+function ladderOf(rids: readonly string[]): readonly Layer[] {
+  const n = Math.min(Math.max(rids.length, 1), SIMULCAST_LADDER.length);
+  return SIMULCAST_LADDER.slice(SIMULCAST_LADDER.length - n);
+}
