@@ -45,7 +45,14 @@ export function createRelay(deps: RelayDeps): Relay {
   const tokens = new TokenSigner(loadSecret(db, config.secret));
   const docs = new DocHost(new DocStore(db), log, clock);
   const hub = new SignalHub(
-    { meshMax: config.meshMax, roomMax: config.roomMax, iceServers: config.iceServers, leaveGraceMs: config.leaveGraceMs, relayAvailable: false },
+    {
+      meshMax: config.meshMax,
+      roomMax: config.roomMax,
+      iceServers: config.iceServers,
+      leaveGraceMs: config.leaveGraceMs,
+      relayAvailable: config.relayMode,
+      modeHoldMs: config.modeHoldMs,
+    },
     {
       onLeft: (roomId, participantId) => {
         try {
@@ -57,17 +64,29 @@ export function createRelay(deps: RelayDeps): Relay {
     },
     log,
     clock,
+    {
+      peer: {
+        iceServers: config.iceServers,
+        icePortRange: config.rtc.portRange,
+        announcedIp: config.rtc.announcedIp,
+        iceAdditionalHostAddresses: config.rtc.hostAddresses.length > 0 ? config.rtc.hostAddresses : undefined,
+      },
+    },
   );
 
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'ok', uptimeS: Math.round((clock() - startedAt) / 1000), ...hub.stats() }));
   app.get('/metrics', (c) => {
     const s = hub.stats();
+    const r = hub.relays.stats();
     const body = renderMetrics([
       { name: 'palabre_rooms', help: 'Rooms with at least one signalling session.', type: 'gauge', samples: [{ value: s.rooms }] },
       { name: 'palabre_sessions', help: 'Signalling sessions in all rooms.', type: 'gauge', samples: [{ value: s.sessions }] },
       { name: 'palabre_signal_messages_total', help: 'Valid signalling messages received.', type: 'counter', samples: [{ value: hub.counters.accepted }] },
       { name: 'palabre_signal_forwarded_total', help: 'Peer signals forwarded.', type: 'counter', samples: [{ value: hub.counters.forwarded }] },
+      { name: 'palabre_relay_rooms', help: 'Rooms with a relay (warm or carrying media).', type: 'gauge', samples: [{ value: r.rooms }] },
+      { name: 'palabre_relay_peers', help: 'Relay connections (one per session on the relay).', type: 'gauge', samples: [{ value: r.peers }] },
+      { name: 'palabre_relay_session_errors_total', help: 'Relay connections that failed (offers the relay could not answer…).', type: 'counter', samples: [{ value: hub.relays.counters.sessionErrors }] },
       { name: 'palabre_signal_rejected_total', help: 'Signalling frames rejected, by reason.', type: 'counter', samples: Object.entries(hub.counters.rejected).map(([reason, value]) => ({ labels: { reason }, value })) },
       { name: 'palabre_yjs_updates_total', help: 'Yjs updates applied.', type: 'counter', samples: [{ value: docs.counters.applied }] },
       { name: 'palabre_yjs_rejected_total', help: 'Yjs frames rejected as malformed.', type: 'counter', samples: [{ value: docs.counters.rejected }] },

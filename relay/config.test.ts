@@ -9,6 +9,30 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.is(c.meshMax, 4);
   assert.is(c.roomMax, 150);
   assert.equal(c.iceServers, [], 'no public STUN server by default');
+  assert.is(c.modeHoldMs, 10_000);
+  assert.equal(c.rtc, { portRange: undefined, announcedIp: undefined, hostAddresses: [] });
+});
+
+test("loadConfig() reads the relay's RTC settings and the mode hold time", () => {
+  const c = loadConfig({ RTC_PORT_MIN: '40000', RTC_PORT_MAX: '40100', RTC_ANNOUNCED_IP: '203.0.113.7', RTC_HOST_ADDRESSES: '127.0.0.1, ::1', MODE_HOLD_MS: '2500' });
+  assert.equal(c.rtc, { portRange: [40000, 40100], announcedIp: '203.0.113.7', hostAddresses: ['127.0.0.1', '::1'] });
+  assert.is(c.modeHoldMs, 2500);
+  assert.is(loadConfig({ RTC_ANNOUNCED_IP: '2001:db8::1' }).rtc.announcedIp, '2001:db8::1');
+});
+
+test('loadConfig() refuses bad RTC settings, naming the variable', () => {
+  const refused = (env: Record<string, string>, pattern: RegExp) =>
+    assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && pattern.test(e.message), JSON.stringify(env));
+  refused({ RTC_PORT_MIN: '40000' }, /RTC_PORT_MIN and RTC_PORT_MAX/);
+  refused({ RTC_PORT_MAX: '40000' }, /RTC_PORT_MIN and RTC_PORT_MAX/);
+  refused({ RTC_PORT_MIN: '40100', RTC_PORT_MAX: '40000' }, /lower than RTC_PORT_MAX/);
+  refused({ RTC_PORT_MIN: '40000', RTC_PORT_MAX: '40000' }, /lower than RTC_PORT_MAX/);
+  refused({ RTC_PORT_MIN: '0', RTC_PORT_MAX: '10' }, /RTC_PORT_MIN/);
+  refused({ RTC_PORT_MIN: '1000', RTC_PORT_MAX: '70000' }, /RTC_PORT_MAX/);
+  refused({ RTC_ANNOUNCED_IP: 'relay.example.org' }, /RTC_ANNOUNCED_IP: must be an IPv4 or IPv6 address/);
+  refused({ RTC_HOST_ADDRESSES: '127.0.0.1,localhost' }, /RTC_HOST_ADDRESSES/);
+  refused({ MODE_HOLD_MS: '-1' }, /MODE_HOLD_MS/);
+  refused({ MODE_HOLD_MS: 'soon' }, /MODE_HOLD_MS/);
 });
 
 test('loadConfig() reads ICE_SERVERS as JSON and refuses nonsense clearly', () => {

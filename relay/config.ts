@@ -2,6 +2,7 @@
  * Relay configuration from environment variables. Only the entry point (main.ts) reads the environment;
  * everything else receives a `Config`. Every variable has an embedded default so `npm start` needs none.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { IceServer } from './signal/protocol.ts';
 
@@ -24,6 +25,16 @@ const schema = z.object({
   ROOM_MAX: int(2, 1000).default(150),
   ICE_SERVERS: z.string().default('[]'),
   LEAVE_GRACE_MS: int(0, 120_000).default(5000),
+  MODE_HOLD_MS: int(0, 600_000).default(10_000),
+  RELAY_MODE: z.enum(['off', 'on']).default('off'),
+  RTC_PORT_MIN: int(1, 65535).optional(),
+  RTC_PORT_MAX: int(1, 65535).optional(),
+  RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
+  RTC_HOST_ADDRESSES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+    .refine((list) => list.every((a) => isIP(a) !== 0), { message: 'must be a comma-separated list of IP addresses' }),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -42,7 +53,22 @@ export type Config = {
   roomMax: number;
   iceServers: IceServer[];
   leaveGraceMs: number;
+  /** How long a room must stay at or under MESH_MAX before it goes back from the relay to mesh. */
+  modeHoldMs: number;
+  /** Whether rooms may grow past MESH_MAX by escalating to the relay (off until the browser client speaks relay mode). */
+  relayMode: boolean;
+  /** The relay's own WebRTC endpoint (relay mode). */
+  rtc: RtcConfig;
   logLevel: LogLevel;
+};
+
+export type RtcConfig = {
+  /** UDP ports for ICE, [min, max]; undefined: chosen by the OS. */
+  portRange: [number, number] | undefined;
+  /** Public address written into the relay's candidates in place of its host addresses (behind 1:1 NAT). */
+  announcedIp: string | undefined;
+  /** Further local addresses to gather host candidates on (e.g. 127.0.0.1, which is skipped otherwise). */
+  hostAddresses: string[];
 };
 
 export class ConfigError extends Error {
@@ -65,6 +91,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const ice = z.array(iceServer).safeParse(iceJson);
   if (!ice.success) throw new ConfigError(`ICE_SERVERS: ${ice.error.issues[0]?.message ?? 'invalid'}`);
   if (e.MESH_MAX > e.ROOM_MAX) throw new ConfigError('MESH_MAX must not exceed ROOM_MAX');
+  if ((e.RTC_PORT_MIN === undefined) !== (e.RTC_PORT_MAX === undefined)) {
+    throw new ConfigError('RTC_PORT_MIN and RTC_PORT_MAX go together: set both or neither');
+  }
+  if (e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined && e.RTC_PORT_MIN >= e.RTC_PORT_MAX) {
+    throw new ConfigError('RTC_PORT_MIN must be lower than RTC_PORT_MAX');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -76,6 +108,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     roomMax: e.ROOM_MAX,
     iceServers: ice.data as IceServer[],
     leaveGraceMs: e.LEAVE_GRACE_MS,
+    modeHoldMs: e.MODE_HOLD_MS,
+    relayMode: e.RELAY_MODE === 'on',
+    rtc: {
+      portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
+      announcedIp: e.RTC_ANNOUNCED_IP,
+      hostAddresses: e.RTC_HOST_ADDRESSES,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,12 +1,15 @@
 /**
  * Adapter between signalling sockets and the pure per-room machines (room-signalling.ts): it validates
- * every frame (protocol.ts), feeds the machine with the clock's `now`, and carries out the actions.
+ * every frame (protocol.ts), feeds the machine with the clock's `now`, and carries out the actions,
+ * the relay's among them (relay-rooms.ts).
  */
 import type { WebSocket } from 'ws';
 import type { Logger } from '../log.ts';
+import type { RelayRoomOptions } from '../sfu/transport/relay-room.ts';
+import { RelayRooms } from './relay-rooms.ts';
 import { parseClientFrame } from './protocol.ts';
 import type { ServerMessage } from './protocol.ts';
-import { RoomSignalling } from './room-signalling.ts';
+import { RoomSignalling, assertNever } from './room-signalling.ts';
 import type { Action, Joiner, SignallingOptions } from './room-signalling.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -23,6 +26,7 @@ export class SignalHub {
   /** Per session, not per socket, so reconnecting does not buy a fresh burst. */
   readonly #limits = new Map<string, RateLimiter>();
   readonly counters: HubCounters = { accepted: 0, rejected: {}, forwarded: 0 };
+  readonly relays: RelayRooms;
   #closed = false;
 
   constructor(
@@ -30,7 +34,10 @@ export class SignalHub {
     readonly events: HubEvents,
     readonly log: Logger,
     readonly clock: () => number = Date.now,
-  ) {}
+    relay: RelayRoomOptions = {},
+  ) {
+    this.relays = new RelayRooms(relay, (roomId, sessionId, message) => this.#sendTo(roomId, sessionId, message), log);
+  }
 
   /** Rooms with at least one session, and the number of sessions in each. */
   stats(): { rooms: number; sessions: number } {
@@ -58,7 +65,7 @@ export class SignalHub {
     const key = `${roomId} ${joiner.sessionId}`;
     this.#run(roomId, actions, joiner.sessionId, socket);
     if (!accepted) {
-      if (room.size === 0) this.#rooms.delete(roomId);
+      if (room.size === 0) this.#forget(roomId);
       return;
     }
     const stale = this.#sockets.get(key);
@@ -105,7 +112,7 @@ export class SignalHub {
     const now = this.clock();
     for (const [id, room] of this.#rooms) {
       this.#run(id, room.sweep(now));
-      if (room.size === 0) this.#rooms.delete(id);
+      if (room.size === 0) this.#forget(id);
     }
     for (const key of this.#limits.keys()) {
       const [roomId, sessionId] = key.split(' ') as [string, string];
@@ -135,8 +142,36 @@ export class SignalHub {
           this.log.info('signal: participant left', { room: roomId, participant: action.participantId });
           this.events.onLeft(roomId, action.participantId);
           break;
+        case 'relay-open':
+          this.relays.open(roomId, action.epoch);
+          break;
+        case 'relay-close':
+          this.relays.close(roomId);
+          break;
+        case 'relay-message':
+          this.relays.handle(roomId, action.sessionId, action.message);
+          break;
+        case 'relay-leave':
+          this.relays.leave(roomId, action.sessionId);
+          break;
+        case 'mode':
+          this.log.info(`mode: ${action.from} -> ${action.to}`, { room: roomId, epoch: action.epoch });
+          break;
+        default:
+          assertNever(action);
       }
     }
+  }
+
+  #sendTo(roomId: string, sessionId: string, message: ServerMessage): void {
+    const s = this.#sockets.get(`${roomId} ${sessionId}`);
+    if (s) send(s, message);
+  }
+
+  /** An empty room is forgotten, and its relay (if any) closed with it. */
+  #forget(roomId: string): void {
+    this.#rooms.delete(roomId);
+    this.relays.close(roomId);
   }
 
   close(): void {
@@ -145,6 +180,7 @@ export class SignalHub {
     for (const s of this.#sockets.values()) s.close(1012, 'relay restarting');
     this.#sockets.clear();
     this.#rooms.clear();
+    this.relays.closeAll();
   }
 }
 

@@ -6,23 +6,41 @@
  * Sessions, not sockets, are the unit: a session whose socket drops stays present for a grace period,
  * so a network blip or a relay restart does not tear down the peer links of everyone else. A new session
  * of the same participant (a reload, another tab) replaces the old one at once.
+ *
+ * The room's media path (room-media.ts) is updated on every join and leave and as time passes; its
+ * `mode` messages are broadcast, and the relay-mode messages of sessions are handed to the room's
+ * RelayRoom, which exists while the mode is anything but plain mesh (`relay-open`/`relay-close`).
  */
-import type { ClientMessage, ErrorCode, IceServer, MediaMode, PeerInfo, ServerMessage } from './protocol.ts';
+import type { ModeState } from '../mode/room-mode.ts';
+import type { ClientMessage, ErrorCode, IceServer, ModeMessage, PeerInfo, RelayClientMessage, ServerMessage } from './protocol.ts';
 import { CLOSE } from './protocol.ts';
+import { RoomMedia, snapshot } from './room-media.ts';
+import type { MediaOutcome } from './room-media.ts';
 
 export type SignallingOptions = {
   meshMax: number;
   roomMax: number;
   iceServers: IceServer[];
   leaveGraceMs: number;
-  /** Whether rooms may grow past meshMax (true once the relay can carry media). */
+  /** Whether rooms may grow past meshMax and use the relay (else they stay in mesh, capped at meshMax). */
   relayAvailable: boolean;
+  /** How long a room must stay small before it goes back to mesh (MODE_HOLD_MS). */
+  modeHoldMs: number;
+  switchTimeoutMs?: number;
 };
 
 export type Action =
   | { kind: 'send'; sessionId: string; message: ServerMessage }
   | { kind: 'close'; sessionId: string; code: number; reason: string }
-  | { kind: 'left'; participantId: string };
+  | { kind: 'left'; participantId: string }
+  /** The room needs its RelayRoom, at this mode epoch: create it if absent, else update its epoch. */
+  | { kind: 'relay-open'; epoch: number }
+  | { kind: 'relay-close' }
+  | { kind: 'relay-message'; sessionId: string; message: RelayClientMessage }
+  /** The session left the room: its relay connection goes too. */
+  | { kind: 'relay-leave'; sessionId: string }
+  /** For the log: the media path changed. */
+  | { kind: 'mode'; from: ModeState; to: ModeState; epoch: number };
 
 type Session = PeerInfo & { connected: boolean; droppedAt: number };
 
@@ -30,13 +48,19 @@ export type Joiner = { participantId: string; sessionId: string; name: string };
 
 export class RoomSignalling {
   readonly #sessions = new Map<string, Session>();
-  readonly #mode: MediaMode = 'mesh';
-  readonly #epoch = 1;
+  readonly #media: RoomMedia;
 
   constructor(
     readonly roomId: string,
     readonly options: SignallingOptions,
-  ) {}
+  ) {
+    this.#media = new RoomMedia(options);
+  }
+
+  /** The room's media path, as a client is told it. */
+  mode(): ModeMessage {
+    return this.#media.message();
+  }
 
   get size(): number {
     return this.#sessions.size;
@@ -79,11 +103,13 @@ export class RoomSignalling {
         { kind: 'close', sessionId: old.sessionId, code: CLOSE.replaced, reason: 'replaced by a new session' },
         ...this.#broadcast({ type: 'peer-left', participantId: old.participantId, sessionId: old.sessionId }),
       );
+      if (this.#media.relayOpen) actions.push({ kind: 'relay-leave', sessionId: old.sessionId });
     }
     const session: Session = { ...joiner, joinedAt: now, connected: true, droppedAt: 0 };
     actions.push(...this.#broadcast({ type: 'peer-joined', peer: info(session) }));
     this.#sessions.set(session.sessionId, session);
-    actions.push(this.#welcome(session));
+    // The newcomer learns the mode from its welcome, which comes after any change its arrival made.
+    actions.push(...this.#observe(now, session.sessionId), this.#welcome(session));
     return actions;
   }
 
@@ -102,7 +128,16 @@ export class RoomSignalling {
       case 'ping':
         return [{ kind: 'send', sessionId, message: message.id === undefined ? { type: 'pong', now } : { type: 'pong', id: message.id, now } }];
       case 'leave':
-        return [{ kind: 'close', sessionId, code: CLOSE.left, reason: 'left' }, ...this.#remove(from)];
+        return [{ kind: 'close', sessionId, code: CLOSE.left, reason: 'left' }, ...this.#remove(from), ...this.#observe(now)];
+      case 'mode-ack':
+        return this.#act(this.#media.ack(sessionId, message.epoch, now));
+      case 'relay-offer':
+      case 'relay-candidate':
+      case 'view':
+        if (!this.#media.relayOpen) {
+          return [{ kind: 'send', sessionId, message: error('wrong-mode', `${message.type} while the room is in plain mesh mode`, false) }];
+        }
+        return [{ kind: 'relay-message', sessionId, message }];
       default:
         return assertNever(message);
     }
@@ -114,7 +149,7 @@ export class RoomSignalling {
     if (!session) return [];
     session.connected = false;
     session.droppedAt = now;
-    return this.options.leaveGraceMs === 0 ? this.#remove(session) : [];
+    return this.options.leaveGraceMs === 0 ? [...this.#remove(session), ...this.#observe(now)] : [];
   }
 
   /** Time passed: sessions gone longer than the grace period have left. */
@@ -123,6 +158,7 @@ export class RoomSignalling {
     for (const s of [...this.#sessions.values()]) {
       if (!s.connected && now - s.droppedAt >= this.options.leaveGraceMs) actions.push(...this.#remove(s));
     }
+    actions.push(...this.#observe(now));
     return actions;
   }
 
@@ -131,11 +167,28 @@ export class RoomSignalling {
     const actions = this.#broadcast({ type: 'peer-left', participantId: session.participantId, sessionId: session.sessionId });
     const stillHere = [...this.#sessions.values()].some((s) => s.participantId === session.participantId);
     if (!stillHere) actions.push({ kind: 'left', participantId: session.participantId });
+    if (this.#media.relayOpen) actions.push({ kind: 'relay-leave', sessionId: session.sessionId });
     return actions;
   }
 
-  #broadcast(message: ServerMessage): Action[] {
-    return [...this.#sessions.values()].filter((s) => s.connected).map((s) => ({ kind: 'send', sessionId: s.sessionId, message }));
+  /** Feeds the mode machine with who is here now; `except` is told by its welcome instead. */
+  #observe(now: number, except?: string): Action[] {
+    return this.#act(this.#media.update(snapshot(this.#sessions.values()), now), except);
+  }
+
+  /** The relay is opened before clients are told to use it, and closed after. */
+  #act(outcome: MediaOutcome, except?: string): Action[] {
+    const actions: Action[] = outcome.transitions.map((t) => ({ kind: 'mode', ...t }));
+    if (outcome.relay?.kind === 'open') actions.push({ kind: 'relay-open', epoch: outcome.relay.epoch });
+    for (const m of outcome.messages) actions.push(...this.#broadcast(m, except));
+    if (outcome.relay?.kind === 'close') actions.push({ kind: 'relay-close' });
+    return actions;
+  }
+
+  #broadcast(message: ServerMessage, except?: string): Action[] {
+    return [...this.#sessions.values()]
+      .filter((s) => s.connected && s.sessionId !== except)
+      .map((s) => ({ kind: 'send', sessionId: s.sessionId, message }));
   }
 
   #welcome(self: Session): Action {
@@ -146,8 +199,7 @@ export class RoomSignalling {
         type: 'welcome',
         self: info(self),
         peers: [...this.#sessions.values()].filter((s) => s.sessionId !== self.sessionId).map(info),
-        mode: this.#mode,
-        epoch: this.#epoch,
+        mode: this.#media.message(),
         meshMax: this.options.meshMax,
         roomMax: this.options.roomMax,
         iceServers: this.options.iceServers,

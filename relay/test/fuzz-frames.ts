@@ -2,7 +2,8 @@
  * Frame generators for the relay fuzz test, pure functions of a seeded PRNG so a failing run reproduces
  * from its printed seed. Signalling frames mix random bytes, random text and JSON, and real messages
  * (pings, and `signal`s carrying payloads captured from a live simple-peer negotiation) with mutated
- * fields, types, sizes and text. Yjs frames are real y-websocket messages (built with the y-protocols
+ * fields, types, sizes and text, and relay-mode messages (relay-offer, relay-candidate, view, mode-ack)
+ * likewise, with offers around both frame caps. Yjs frames are real y-websocket messages (built with the y-protocols
  * encoders from a document edited through crdt/) with bytes flipped, cut, extended or spliced.
  */
 import * as Y from 'yjs';
@@ -37,7 +38,7 @@ export function randomJson(r: Rng, depth = 3): unknown {
     case 1: return r() < 0.5;
     case 2: return pick(r, [0, -1, 1.5, 2 ** 53, -(2 ** 31), 1e308, -0]);
     case 3: return randomString(r, int(r, 40));
-    case 4: return pick(r, ['signal', 'ping', 'leave', 'welcome', 'offer', 'answer', '__proto__', 'constructor']);
+    case 4: return pick(r, ['signal', 'ping', 'leave', 'welcome', 'offer', 'answer', 'mode-ack', 'relay-offer', 'relay-candidate', 'view', '__proto__', 'constructor']);
     case 5: return int(r, 1000);
     case 6: return Array.from({ length: int(r, 5) }, () => randomJson(r, depth - 1));
     default: return Object.fromEntries(Array.from({ length: int(r, 5) }, () => [pick(r, ['type', 'to', 'data', 'id', 'sdp', 'candidate', '__proto__', randomString(r, 6)]), randomJson(r, depth - 1)]));
@@ -53,7 +54,7 @@ export function mutateJson(r: Rng, value: unknown): unknown {
   const keys = Object.keys(copy);
   const op = int(r, 4);
   if (op === 0 && keys.length > 0) delete (copy as Record<string, unknown>)[pick(r, keys)];
-  else if (op === 1) (copy as Record<string, unknown>)[pick(r, ['extra', 'type', 'to', 'data', 'id', randomString(r, 4)])] = randomJson(r, 2);
+  else if (op === 1) (copy as Record<string, unknown>)[pick(r, ['extra', 'type', 'to', 'data', 'id', 'epoch', 'sdp', randomString(r, 4)])] = randomJson(r, 2);
   else if (keys.length > 0) {
     const key = pick(r, keys);
     (copy as Record<string, unknown>)[key] = mutateJson(r, (copy as Record<string, unknown>)[key]);
@@ -86,11 +87,20 @@ export function signalFrame(r: Rng, t: SignalTargets): Frame {
   const payload = () => (t.payloads.length > 0 ? pick(r, t.payloads) : { sdp: 'v=0', type: 'offer' });
   const validSession = () => Array.from({ length: 8 + int(r, 20) }, () => pick(r, [...'abcdefXYZ0189_-'])).join('');
   const template = () =>
+    r() < 0.7
+      ? pick(r, [
+          () => ({ type: 'signal', to: pick(r, [...t.present, t.self, validSession()]), data: payload() }),
+          () => ({ type: 'ping', id: int(r, 1e6) }),
+          () => ({ type: 'ping' }),
+          () => ({ type: 'leave' }),
+        ])()
+      : relayTemplate();
+  const relayTemplate = () =>
     pick(r, [
-      () => ({ type: 'signal', to: pick(r, [...t.present, t.self, validSession()]), data: payload() }),
-      () => ({ type: 'ping', id: int(r, 1e6) }),
-      () => ({ type: 'ping' }),
-      () => ({ type: 'leave' }),
+      () => ({ type: 'mode-ack', epoch: int(r, 5) }),
+      () => ({ type: 'relay-offer', sdp: RELAY_SDP, epoch: int(r, 5), videoSources: [{ mid: '1', source: 'camera' }] }),
+      () => ({ type: 'relay-candidate', candidate: pick(r, [null, { candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 }]) }),
+      () => ({ type: 'view', videos: [{ sessionId: pick(r, [...t.present, validSession()]), source: 'camera', width: 320, height: 180 }] }),
     ])();
   const roll = r();
   if (roll < 0.1) return randomBytes(r, int(r, 2000));
@@ -102,8 +112,14 @@ export function signalFrame(r: Rng, t: SignalTargets): Frame {
   if (roll < 0.92) return JSON.stringify({ type: 'ping', id: int(r, 1e9) });
   if (roll < 0.97) return JSON.stringify({ type: 'signal', to: validSession(), data: payload() });
   if (roll < 0.98) return JSON.stringify({ type: 'signal', to: pick(r, t.present), data: mutateJson(r, payload()) });
-  return JSON.stringify({ type: pick(r, ['signal', 'ping']), to: t.self, data: { sdp: 'x'.repeat(60_000 + int(r, 140_000)) } });
+  if (roll < 0.99) return JSON.stringify({ type: pick(r, ['signal', 'ping']), to: t.self, data: { sdp: 'x'.repeat(60_000 + int(r, 140_000)) } });
+  // Offers around both frame caps: 64 KB (the SDP's own limit, enforced by the schema) and 256 KB.
+  const padding = pick(r, [60_000, 64_000, 66_000, 200_000, 262_000]) + int(r, 2000);
+  return JSON.stringify({ type: 'relay-offer', sdp: `${RELAY_SDP}a=x-pad:${'x'.repeat(padding)}\r\n`, epoch: 1 });
 }
+
+/** A minimal, well-formed relay offer SDP (the relay never sees it: the fuzzed room stays in mesh). */
+const RELAY_SDP = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
 
 /** A WebSocket upgrade request-target: path, room id and query mangled in the ways a URL can be. */
 export function upgradeTarget(r: Rng, room: string, token: string): string {

@@ -26,7 +26,7 @@ const FUZZERS = 4;
 const SIGNAL_FRAMES_EACH = 2600;
 const YJS_FRAMES = 10_400;
 
-type Fuzzer = { session: string; socket: SignalClient; sent: number; expected: Map<string, number>; pongs: number; delivered: number };
+type Fuzzer = { session: string; socket: SignalClient; sent: number; expected: Map<string, number>; pongs: number; delivered: number; silent: number };
 type Sample = { at: number; ab: number; ba: number; abData: number; baData: number };
 
 let relay: TestRelay;
@@ -59,15 +59,30 @@ function sample(): void {
   samples.push({ at: Date.now(), ab: ab?.video ?? 0, ba: ba?.video ?? 0, abData: ab?.messages.length ?? 0, baData: ba?.messages.length ?? 0 });
 }
 
-/** What the relay must answer to `frame` from `f`, per its own validator; undefined: do not send. */
-function expectation(f: Fuzzer, frame: Frame, present: string[]): string | 'pong' | 'delivered' | undefined {
+/**
+ * What the relay must answer to `frame` from `f`, per its own validator; undefined: do not send. The
+ * room stays in plain mesh (MESH_MAX is above its size), so a valid relay-mode message is answered
+ * with wrong-mode and a mode-ack of an epoch that never was is ignored (relay-mode.int.ts drives the relay).
+ */
+function expectation(f: Fuzzer, frame: Frame, present: string[]): string | 'pong' | 'delivered' | 'silent' | undefined {
   if (typeof frame !== 'string') return 'bad-message';
   const parsed = parseClientFrame(Buffer.from(frame));
   if (!parsed.ok) return parsed.code;
   const m = parsed.message;
-  if (m.type === 'leave') return undefined; // would end the fuzzer's session
-  if (m.type === 'ping') return 'pong';
-  return m.to !== f.session && present.includes(m.to) ? 'delivered' : 'unknown-peer';
+  switch (m.type) {
+    case 'leave':
+      return undefined; // would end the fuzzer's session
+    case 'ping':
+      return 'pong';
+    case 'mode-ack':
+      return 'silent';
+    case 'relay-offer':
+    case 'relay-candidate':
+    case 'view':
+      return 'wrong-mode';
+    case 'signal':
+      return m.to !== f.session && present.includes(m.to) ? 'delivered' : 'unknown-peer';
+  }
 }
 
 async function fuzzSignalling(f: Fuzzer, r: Rng, present: string[], payloads: Record<string, unknown>[]): Promise<void> {
@@ -79,6 +94,7 @@ async function fuzzSignalling(f: Fuzzer, r: Rng, present: string[], payloads: Re
       if (outcome === undefined) continue;
       if (outcome === 'pong') f.pongs += 1;
       else if (outcome === 'delivered') f.delivered += 1;
+      else if (outcome === 'silent') f.silent += 1;
       else add(f.expected, outcome);
       watchdog.note(0, frame);
       f.socket.sendRaw(frame);
@@ -129,7 +145,7 @@ test.before(async () => {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
   watchdog = new Watchdog(15_000, `fuzz seed ${SEED}`);
-  relay = await startTestRelay({ env: { MESH_MAX: String(2 + FUZZERS) }, echo: 'error' });
+  relay = await startTestRelay({ env: { MESH_MAX: String(2 + FUZZERS + 1) }, echo: 'error' });
   roomId = (await createRoom(relay)).roomId;
   alice = await NodeParticipant.join(await joinRoom(relay, roomId, 'alice'), { session: newSessionId('alice'), wsBase: relay.wsBase });
   bob = await NodeParticipant.join(await joinRoom(relay, roomId, 'bob'), { session: newSessionId('bob'), wsBase: relay.wsBase });
@@ -155,7 +171,7 @@ test('the relay takes ≥ 10,000 fuzzed signalling and ≥ 10,000 fuzzed Yjs fra
     const joined = await joinRoom(relay, roomId, `fuzzer ${i}`);
     const session = newSessionId(`fuzz${i}`);
     const socket = new SignalClient(signalUrl(relay.wsBase, roomId, joined.token, session), { keepQueue: false });
-    const fuzzer: Fuzzer = { session, socket, sent: 0, expected: new Map(), pongs: 0, delivered: 0 };
+    const fuzzer: Fuzzer = { session, socket, sent: 0, expected: new Map(), pongs: 0, delivered: 0, silent: 0 };
     fuzzers.push(fuzzer);
     await waitUntil(() => socket.count('welcome') === 1, 5000, `fuzzer ${i} welcome`);
     if (i === 0) yjsSocket = await openYjsSocket(joined.token);
@@ -221,10 +237,11 @@ test('every fuzzed signalling frame got exactly the error (or pong) its content 
     const got = () => total(f.socket.errorCodes) + f.socket.count('pong');
     await waitUntil(() => got() >= want, 10_000, `fuzzer ${i}'s replies`, () => `${got()} of ${want}: ${show(f.socket.errorCodes)}`);
     await sleep(100);
-    console.log(`  fuzzer ${i}: ${f.sent} frames → errors {${show(f.socket.errorCodes)}}, ${f.socket.count('pong')} pongs, ${f.delivered} delivered to peers`);
+    console.log(`  fuzzer ${i}: ${f.sent} frames → errors {${show(f.socket.errorCodes)}}, ${f.socket.count('pong')} pongs, ${f.delivered} delivered to peers, ${f.silent} ignored mode-acks`);
     assert.equal(show(f.socket.errorCodes), show(f.expected), `fuzzer ${i}: errors by code (seed ${SEED})`);
     assert.is(f.socket.count('pong'), f.pongs);
     assert.is(f.socket.unparsed, 0, 'every reply is JSON');
+    assert.is(f.socket.count('mode'), 0, 'the room never left mesh');
     assert.ok(f.socket.open, `fuzzer ${i}'s socket is still open (closed: ${JSON.stringify(f.socket.closedWith)})`);
   }
 });

@@ -160,6 +160,7 @@ test('a fifth participant is refused with room-full (close 4409) while four are 
   const refusal = await s.next('error', 3000);
   assert.is(refusal.code, 'room-full');
   assert.is(refusal.fatal, true);
+  assert.match(refusal.message, /limited to 4 participants in peer-to-peer mode/, 'RELAY_MODE is off by default');
   assert.is((await s.waitClosed()).code, 4409);
   assert.is(s.count('welcome'), 0);
   assert.is(alice.signal.count('peer-joined'), joinedBefore, 'nobody is told about the refused participant');
