@@ -82,6 +82,8 @@ export const en = {
 
   roomFullTitle: 'This meeting is full',
   roomFull: 'This meeting is limited to {n} participants in peer-to-peer mode.',
+  roomFullRelay: 'This meeting is full: it holds at most {n} participants.',
+  roomFullUnknown: 'This meeting has no room for more participants.',
   replacedTitle: 'Meeting opened elsewhere',
   replaced: 'You joined this meeting from another tab or device, so this one was disconnected.',
   roomGone: 'This meeting no longer exists.',

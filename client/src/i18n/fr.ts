@@ -83,6 +83,8 @@ export const fr: Messages = {
 
   roomFullTitle: 'Cette réunion est complète',
   roomFull: 'Cette réunion est limitée à {n} participants en mode pair-à-pair.',
+  roomFullRelay: 'Cette réunion est complète : elle accueille au plus {n} participants.',
+  roomFullUnknown: 'Cette réunion n’a plus de place pour d’autres participants.',
   replacedTitle: 'Réunion ouverte ailleurs',
   replaced: 'Vous avez rejoint cette réunion depuis un autre onglet ou appareil : celui-ci a été déconnecté.',
   roomGone: 'Cette réunion n’existe plus.',

@@ -8,11 +8,17 @@
  *
  * Each link publishes a small view (name, connected, camera and screen streams) as signals. Which
  * remote stream is the screen share comes from a `{kind:'streams'}` message on the data channel.
+ *
+ * Relay mode (stores/mediaPath.ts): the mesh keeps one entry per remote session (tiles, names) but
+ * builds no link while `linking` is off; `closeLinks()` drops every link once the relay carries the
+ * media, and `setLinking(true)` builds them back, the smaller session id offering. While a switch is
+ * in progress, `watchDecoding(true)` polls each link's stats so a tile swaps only to a decoding stream.
  */
 import { createSignal, type Accessor, type Setter } from 'solid-js';
 import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerInfo } from '../../../relay/signal/protocol.ts';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPolicy.ts';
+import { meshInitiator } from '../lib/pathSwitch.ts';
 import { classifyStreams, parseStreamsMessage, type StreamsMessage } from '../lib/remoteStreams.ts';
 import { media } from './media.ts';
 
@@ -23,6 +29,8 @@ export type RemoteView = {
   connected: Accessor<boolean>;
   camera: Accessor<MediaStream | null>;
   screen: Accessor<MediaStream | null>;
+  /** The camera stream has decoded a frame (kept up to date only while `watchDecoding` is on). */
+  cameraDecoding: Accessor<boolean>;
 };
 
 /** simple-peer members that its typings omit: the RTCPeerConnection (for `restartIce`) and `negotiate`. */
@@ -40,7 +48,14 @@ type Link = {
 
 type Entry = {
   view: RemoteView;
-  set: { participantId: Setter<string>; name: Setter<string>; connected: Setter<boolean>; camera: Setter<MediaStream | null>; screen: Setter<MediaStream | null> };
+  set: {
+    participantId: Setter<string>;
+    name: Setter<string>;
+    connected: Setter<boolean>;
+    camera: Setter<MediaStream | null>;
+    screen: Setter<MediaStream | null>;
+    cameraDecoding: Setter<boolean>;
+  };
   link: Link | null;
 };
 
@@ -48,6 +63,7 @@ export type MeshOptions = {
   sendSignal(to: string, data: Record<string, unknown>): void;
   /** Whether the signalling roster lists this session (a destroyed link is rebuilt only then). */
   isPresent(sessionId: string): boolean;
+  selfSessionId: string;
   policy?: ReconnectPolicy;
 };
 
@@ -60,6 +76,8 @@ export function createMesh(options: MeshOptions) {
   const [remotes, setRemotes] = createSignal<RemoteView[]>([]);
   let iceServers: RTCIceServer[] = [];
   let closed = false;
+  let linking = true;
+  let decodeTimer: ReturnType<typeof setInterval> | undefined;
 
   const publishList = () => setRemotes([...entries.values()].map((e) => e.view));
 
@@ -75,9 +93,10 @@ export function createMesh(options: MeshOptions) {
     const [connected, setConnected] = createSignal(false);
     const [camera, setCamera] = createSignal<MediaStream | null>(null);
     const [screen, setScreen] = createSignal<MediaStream | null>(null);
+    const [cameraDecoding, setCameraDecoding] = createSignal(false);
     const entry: Entry = {
-      view: { sessionId: peer.sessionId, participantId, name, connected, camera, screen },
-      set: { participantId: setParticipantId, name: setName, connected: setConnected, camera: setCamera, screen: setScreen },
+      view: { sessionId: peer.sessionId, participantId, name, connected, camera, screen, cameraDecoding },
+      set: { participantId: setParticipantId, name: setName, connected: setConnected, camera: setCamera, screen: setScreen, cameraDecoding: setCameraDecoding },
       link: null,
     };
     entries.set(peer.sessionId, entry);
@@ -111,6 +130,7 @@ export function createMesh(options: MeshOptions) {
     const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null };
     entry.link = link;
     entry.set.connected(false);
+    entry.set.cameraDecoding(false);
     const sessionId = entry.view.sessionId;
     const current = () => entry.link === link;
 
@@ -202,7 +222,34 @@ export function createMesh(options: MeshOptions) {
     },
   });
 
+  const dropLink = (entry: Entry) => {
+    const link = entry.link;
+    entry.link = null;
+    link?.peer.destroy();
+    entry.set.connected(false);
+    entry.set.cameraDecoding(false);
+    publishStreams(entry);
+  };
+
+  const pollDecoding = async () => {
+    for (const entry of [...entries.values()]) {
+      const link = entry.link;
+      const trackId = entry.view.camera()?.getVideoTracks()[0]?.id;
+      if (!link || !trackId || link.peer.destroyed) continue;
+      let frames = 0;
+      try {
+        (await link.peer._pc.getStats()).forEach((r: { type: string; kind?: string; trackIdentifier?: string; framesDecoded?: number }) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier === trackId) frames = Math.max(frames, r.framesDecoded ?? 0);
+        });
+      } catch {
+        continue; // closed meanwhile
+      }
+      if (entry.link === link) entry.set.cameraDecoding(frames > 0);
+    }
+  };
+
   const tick = setInterval(() => {
+    if (!linking) return; // links left over from a switch to the relay are not rebuilt
     const now = Date.now();
     for (const [sessionId, entry] of [...entries]) {
       const link = entry.link;
@@ -230,12 +277,33 @@ export function createMesh(options: MeshOptions) {
       iceServers = servers;
       for (const peer of peers) {
         const entry = ensureEntry(peer);
-        if (!isLive(entry)) connectLink(entry, true);
+        if (linking && !isLive(entry)) connectLink(entry, true);
       }
     },
     peerJoined(peer: PeerInfo) {
       const entry = ensureEntry(peer);
-      if (!isLive(entry)) connectLink(entry, false); // the newcomer will offer
+      if (linking && !isLive(entry)) connectLink(entry, false); // the newcomer will offer
+    },
+    /** Whether to build links (mesh path). Turning it on links every remote without a live link. */
+    setLinking(on: boolean) {
+      if (closed || on === linking) return;
+      linking = on;
+      if (!on) return;
+      for (const entry of entries.values()) {
+        if (!isLive(entry) && meshInitiator(options.selfSessionId, entry.view.sessionId)) connectLink(entry, true);
+      }
+    },
+    /** Drops every link (the relay carries the media now); entries stay for the tiles. */
+    closeLinks() {
+      pending.clear();
+      for (const entry of entries.values()) dropLink(entry);
+    },
+    watchDecoding(on: boolean) {
+      clearInterval(decodeTimer);
+      decodeTimer = on && !closed ? setInterval(() => void pollDecoding(), 150) : undefined;
+    },
+    peerConnections(): RTCPeerConnection[] {
+      return [...entries.values()].flatMap((e) => (e.link && !e.link.peer.destroyed ? [e.link.peer._pc] : []));
     },
     peerLeft(sessionId: string) {
       remove(sessionId);
@@ -262,6 +330,7 @@ export function createMesh(options: MeshOptions) {
       if (closed) return;
       closed = true;
       clearInterval(tick);
+      clearInterval(decodeTimer);
       unsubscribe();
       for (const sessionId of [...entries.keys()]) remove(sessionId);
     },

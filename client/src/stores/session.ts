@@ -8,7 +8,9 @@
 import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { PeerInfo, ServerMessage } from '../../../relay/signal/protocol.ts';
 import type { CachedJoin } from '../lib/joinCache.ts';
+import { createMediaPath } from './mediaPath.ts';
 import { createMesh } from './mesh.ts';
+import { createRelayLink } from './relayLink.ts';
 import { createRoomDoc } from './roomDoc.ts';
 import { createSignalling, signallingUrl } from './signalling.ts';
 import { media } from './media.ts';
@@ -26,15 +28,32 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
   const self = { participantId: join.participantId, sessionId: SESSION_ID, name: join.name };
   const [roster, setRoster] = createSignal<Map<string, PeerInfo>>(new Map());
 
+  const doc = createRoomDoc(roomId, join.token, self);
+  const [error, setError] = createSignal<{ code: string; message: string } | null>(null);
+  let iceServers: RTCIceServer[] = [];
   const mesh = createMesh({
     sendSignal: (to, data) => signalling.send({ type: 'signal', to, data }),
     isPresent: (sessionId) => roster().has(sessionId),
+    selfSessionId: SESSION_ID,
+  });
+  const relay = createRelayLink({
+    send: (message) => signalling.send(message),
+    iceServers: () => iceServers,
+    epoch: () => path.mode()?.epoch ?? 0,
+  });
+  const path = createMediaPath({
+    mesh,
+    relay,
+    ack: (epoch) => signalling.send({ type: 'mode-ack', epoch }),
+    screenShares: () => [...doc.users().values()].filter((u) => u.sessionId !== SESSION_ID && u.screen).length,
   });
 
   const onMessage = (message: ServerMessage) => {
     switch (message.type) {
       case 'welcome':
         setRoster(new Map(message.peers.map((p) => [p.sessionId, p])));
+        iceServers = message.iceServers;
+        path.apply(message.mode); // first: in relay mode no mesh link is built
         mesh.welcome(message.peers, message.iceServers);
         break;
       case 'peer-joined':
@@ -53,15 +72,23 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
         mesh.signal(message.from, message.data);
         break;
       case 'error':
-        if (!message.fatal) console.warn(`signalling: ${message.code}: ${message.message}`);
+        if (message.fatal) setError({ code: message.code, message: message.message });
+        else console.warn(`signalling: ${message.code}: ${message.message}`);
+        if (message.code === 'relay-failed') relay.failed();
         break;
       case 'pong':
         break;
-      // Relay mode is not implemented in the client yet: it stays in mesh whatever the relay says.
       case 'mode':
+        path.apply(message);
+        break;
       case 'relay-answer':
+        void relay.answer(message.sdp);
+        break;
       case 'relay-candidate':
+        void relay.candidate(message.candidate);
+        break;
       case 'slots':
+        relay.setSlots(message);
         break;
       default:
         assertNever(message);
@@ -69,7 +96,6 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
   };
 
   const signalling = createSignalling({ url: signallingUrl(roomId, join.token, SESSION_ID), onMessage });
-  const doc = createRoomDoc(roomId, join.token, self);
 
   createEffect(() => {
     doc.setPresence({ audio: media.hasAudio() && media.micOn(), video: media.hasVideo() && media.cameraOn(), screen: media.screen() !== null });
@@ -96,6 +122,7 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
     if (leaving) signalling.leave();
     else signalling.close();
     mesh.close();
+    relay.dispose();
     doc.close();
   };
   const onPageHide = () => close(true);
@@ -110,7 +137,11 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
     role: join.role,
     meshMax: join.meshMax,
     state: signalling.state,
+    /** The last fatal error from the relay (e.g. room-full with its limit), for the end screen. */
+    error,
     remotes: mesh.remotes,
+    path,
+    relay,
     participants,
     doc,
     leave: () => close(true),

@@ -80,11 +80,11 @@ export function createSignalling(options: SignallingOptions): Signalling {
         attempt = 0;
         setState('connected');
       }
+      options.onMessage(message); // first, so the session knows why before the state says it ended
       if (message.type === 'error' && message.fatal) {
         if (message.code === 'room-full') finish('room-full');
         else if (message.code === 'replaced') finish('replaced');
       }
-      options.onMessage(message);
     };
     ws.onclose = (event) => {
       if (socket !== ws) return;

@@ -1,9 +1,12 @@
 /**
  * The tiles of the room view, derived from the session: self camera, self screen, and per remote
  * session a camera tile plus a screen tile while it shares. Tile objects are cached by key so that
- * <For> keeps their DOM (and their <video>) across updates.
+ * <For> keeps their DOM (and their <video>) across updates. A remote tile's stream comes from the
+ * media path (mesh or relay, see stores/mediaPath.ts). Tiles report their drawn size; the remote
+ * ones, in order, are the `view` the relay seats and sizes our video slots by.
  */
-import { createMemo, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, type Accessor } from 'solid-js';
+import { MAX_VIEW_TILES } from '../lib/relaySlots.ts';
 import { media } from './media.ts';
 import type { RoomSession } from './session.ts';
 import type { RemoteView } from './mesh.ts';
@@ -16,15 +19,21 @@ export type TileModel = {
   participantId: Accessor<string>;
   name: Accessor<string>;
   stream: Accessor<MediaStream | null>;
+  /** The stream carrying this participant's voice (speaking indicator). */
+  speech: Accessor<MediaStream | null>;
   audioOn: Accessor<boolean>;
   videoOn: Accessor<boolean>;
   connected: Accessor<boolean>;
+  /** The tile's drawn size in CSS pixels, reported by the component. */
+  reportSize(width: number, height: number): void;
 };
 
 export function createTiles(session: RoomSession): Accessor<TileModel[]> {
   const cache = new Map<string, TileModel>();
   const users = session.doc.users;
   const self = session.self;
+  const [sizes, setSizes] = createSignal(new Map<string, { width: number; height: number }>());
+  const sizer = (key: string) => (width: number, height: number) => setSizes((m) => new Map(m).set(key, { width, height }));
 
   const selfCamera: TileModel = {
     key: 'self:camera',
@@ -34,27 +43,44 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     participantId: () => self.participantId,
     name: () => self.name,
     stream: media.stream,
+    speech: media.stream,
     audioOn: () => media.hasAudio() && media.micOn(),
     videoOn: () => media.hasVideo() && media.cameraOn(),
     connected: () => true,
+    reportSize: () => undefined,
   };
   const selfScreen: TileModel = { ...selfCamera, key: 'self:screen', kind: 'screen', stream: media.screen, videoOn: () => true };
 
-  const remoteCamera = (r: RemoteView): TileModel => ({
-    key: `${r.sessionId}:camera`,
-    kind: 'camera',
-    self: false,
-    sessionId: r.sessionId,
-    participantId: r.participantId,
-    name: () => r.name() || users().get(r.sessionId)?.name || '…',
-    stream: r.camera,
-    audioOn: () => users().get(r.sessionId)?.audio ?? true,
-    videoOn: () => (users().get(r.sessionId)?.video ?? true) && (r.camera()?.getVideoTracks().length ?? 0) > 0,
-    connected: r.connected,
+  const remoteCamera = (r: RemoteView): TileModel => {
+    const m = session.path.remoteMedia(r);
+    return {
+      key: `${r.sessionId}:camera`,
+      kind: 'camera',
+      self: false,
+      sessionId: r.sessionId,
+      participantId: r.participantId,
+      name: () => r.name() || users().get(r.sessionId)?.name || '…',
+      stream: m.camera,
+      speech: m.speech,
+      audioOn: () => users().get(r.sessionId)?.audio ?? true,
+      videoOn: () => (users().get(r.sessionId)?.video ?? true) && (m.camera()?.getVideoTracks().length ?? 0) > 0,
+      connected: m.connected,
+      reportSize: sizer(`${r.sessionId}:camera`),
+    };
+  };
+  const remoteScreen = (r: RemoteView): TileModel => ({
+    ...remoteCamera(r),
+    key: `${r.sessionId}:screen`,
+    kind: 'screen',
+    stream: session.path.remoteMedia(r).screen,
+    videoOn: () => true,
+    reportSize: sizer(`${r.sessionId}:screen`),
   });
-  const remoteScreen = (r: RemoteView): TileModel => ({ ...remoteCamera(r), key: `${r.sessionId}:screen`, kind: 'screen', stream: r.screen, videoOn: () => true });
+  /** Mesh says so by sending the stream; on the relay a seat may outlive the share, so presence decides
+   * (and the tile must exist before the seat: the relay seats only what the view shows). */
+  const sharing = (r: RemoteView) => r.screen() !== null || (session.path.target() === 'relay' && !!users().get(r.sessionId)?.screen);
 
-  return createMemo(() => {
+  const tiles = createMemo(() => {
     const list: TileModel[] = [];
     const use = (key: string, make: () => TileModel) => {
       let tile = cache.get(key);
@@ -65,10 +91,23 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     if (media.screen()) use(selfScreen.key, () => selfScreen);
     for (const r of session.remotes()) {
       use(`${r.sessionId}:camera`, () => remoteCamera(r));
-      if (r.screen()) use(`${r.sessionId}:screen`, () => remoteScreen(r));
+      if (sharing(r)) use(`${r.sessionId}:screen`, () => remoteScreen(r));
     }
     const keys = new Set(list.map((t) => t.key));
     for (const key of [...cache.keys()]) if (!keys.has(key)) cache.delete(key);
     return list;
   });
+  createEffect(() => {
+    const dpr = window.devicePixelRatio || 1;
+    const drawn = sizes();
+    const videos = tiles()
+      .filter((t) => !t.self)
+      .slice(0, MAX_VIEW_TILES)
+      .map((t) => {
+        const size = drawn.get(t.key) ?? { width: 320, height: 180 };
+        return { sessionId: t.sessionId, source: t.kind, width: Math.round(size.width * dpr), height: Math.round(size.height * dpr) };
+      });
+    session.relay.setView(videos);
+  });
+  return tiles;
 }

@@ -1,11 +1,17 @@
 import { Show } from 'solid-js';
+import { parseRoomFull } from '../lib/roomFull.ts';
 import { t } from '../stores/i18n.ts';
 import { navigate } from '../stores/router.ts';
 import { LangSwitch } from './LangSwitch.tsx';
 
 export type EndReason = 'left' | 'replaced' | 'room-full' | 'room-gone';
 
-export function EndScreen(props: { reason: EndReason; meshMax: number; onRejoin(): void }) {
+export function EndScreen(props: { reason: EndReason; meshMax: number; detail?: string; onRejoin(): void }) {
+  const full = () => {
+    const f = parseRoomFull(props.detail, props.meshMax);
+    if (f.limit === null) return t('roomFullUnknown');
+    return f.peerToPeer ? t('roomFull', { n: f.limit }) : t('roomFullRelay', { n: f.limit });
+  };
   const title = () => {
     switch (props.reason) {
       case 'left':
@@ -26,7 +32,7 @@ export function EndScreen(props: { reason: EndReason; meshMax: number; onRejoin(
       </header>
       <h1>{title()}</h1>
       <Show when={props.reason === 'room-full'}>
-        <p role="alert">{t('roomFull', { n: props.meshMax })}</p>
+        <p role="alert">{full()}</p>
       </Show>
       <Show when={props.reason === 'replaced'}>
         <p role="alert">{t('replaced')}</p>

@@ -11,10 +11,11 @@ import { ControlsBar, type Panel } from './ControlsBar.tsx';
 import { ChatPanel } from './ChatPanel.tsx';
 import { ParticipantsPanel } from './ParticipantsPanel.tsx';
 import { Toast, showToast } from './Toast.tsx';
+import { RelayAudio } from './RelayAudio.tsx';
 
 export type RoomEnd = 'left' | 'replaced' | 'room-full' | 'room-gone' | 'unauthorized';
 
-export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: RoomEnd): void }) {
+export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: RoomEnd, detail?: string): void }) {
   const session = createRoomSession(props.roomId, props.join);
   const tiles = createTiles(session);
   const [panel, setPanel] = createSignal<Panel>(null);
@@ -23,7 +24,7 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
 
   createEffect(
     on(session.state, (state) => {
-      if (state === 'replaced' || state === 'room-full' || state === 'room-gone' || state === 'unauthorized') props.onEnd(state);
+      if (state === 'replaced' || state === 'room-full' || state === 'room-gone' || state === 'unauthorized') props.onEnd(state, session.error()?.message);
     }),
   );
 
@@ -74,7 +75,13 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
   onCleanup(() => window.removeEventListener('keydown', onKey));
 
   return (
-    <div class="room" data-testid="room" data-state={session.state() === 'connected' ? 'connected' : 'reconnecting'}>
+    <div
+      class="room"
+      data-testid="room"
+      data-state={session.state() === 'connected' ? 'connected' : 'reconnecting'}
+      data-media-path={session.path.target()}
+      data-switching={session.path.pendingEpoch() === null ? 'false' : 'true'}
+    >
       <Show when={session.state() !== 'connected'}>
         <div class="banner" role="status">{session.state() === 'connecting' ? t('connecting') : t('reconnecting')}</div>
       </Show>
@@ -99,6 +106,7 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
         onCopyLink={() => void copyLink()}
         onLeave={leave}
       />
+      <RelayAudio path={session.path} />
       <Toast />
     </div>
   );

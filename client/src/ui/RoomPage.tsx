@@ -10,21 +10,21 @@ import { EndScreen } from './EndScreen.tsx';
 type Phase =
   | { kind: 'prejoin'; notice: MessageKey | null }
   | { kind: 'room'; join: CachedJoin }
-  | { kind: 'ended'; reason: Exclude<RoomEnd, 'unauthorized'>; meshMax: number };
+  | { kind: 'ended'; reason: Exclude<RoomEnd, 'unauthorized'>; meshMax: number; detail?: string };
 
 /** `/<room-id>`: pre-join, then the room, then an end screen (left, replaced, full, gone). */
 export function RoomPage(props: { roomId: string }) {
   const [phase, setPhase] = createSignal<Phase>({ kind: 'prejoin', notice: null });
   onCleanup(() => media.stopAll());
 
-  const ended = (reason: RoomEnd, join: CachedJoin) => {
+  const ended = (reason: RoomEnd, join: CachedJoin, detail?: string) => {
     if (reason === 'unauthorized') {
       forgetJoin(props.roomId);
       setPhase({ kind: 'prejoin', notice: 'sessionExpired' });
       return;
     }
     media.stopAll();
-    setPhase({ kind: 'ended', reason, meshMax: join.meshMax });
+    setPhase({ kind: 'ended', reason, meshMax: join.meshMax, detail });
   };
 
   return (
@@ -33,10 +33,10 @@ export function RoomPage(props: { roomId: string }) {
         {(p) => <PreJoin roomId={props.roomId} notice={p.notice} onJoined={(join) => setPhase({ kind: 'room', join })} />}
       </Match>
       <Match when={phase().kind === 'room' && (phase() as Extract<Phase, { kind: 'room' }>)} keyed>
-        {(p) => <Room roomId={props.roomId} join={p.join} onEnd={(reason) => ended(reason, p.join)} />}
+        {(p) => <Room roomId={props.roomId} join={p.join} onEnd={(reason, detail) => ended(reason, p.join, detail)} />}
       </Match>
       <Match when={phase().kind === 'ended' && (phase() as Extract<Phase, { kind: 'ended' }>)} keyed>
-        {(p) => <EndScreen reason={p.reason} meshMax={p.meshMax} onRejoin={() => setPhase({ kind: 'prejoin', notice: null })} />}
+        {(p) => <EndScreen reason={p.reason} meshMax={p.meshMax} detail={p.detail} onRejoin={() => setPhase({ kind: 'prejoin', notice: null })} />}
       </Match>
     </Switch>
   );

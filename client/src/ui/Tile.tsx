@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { For, Show, onCleanup, onMount } from 'solid-js';
 import { colorFor, initials } from '../lib/color.ts';
 import { createSpeaking } from '../stores/audioLevel.ts';
 import type { Bubble } from '../stores/roomDoc.ts';
@@ -11,7 +11,7 @@ import { Icon } from './Icon.tsx';
 export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubble[]; handRaised: boolean }) {
   const camera = () => props.tile.kind === 'camera';
   const speaking = createSpeaking(
-    () => (camera() ? props.tile.stream() : null),
+    () => (camera() ? props.tile.speech() : null),
     () => props.tile.audioOn(),
   );
   const label = () => {
@@ -20,8 +20,16 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
     return props.tile.self ? t('youSuffix', { name }) : name;
   };
 
+  let element!: HTMLDivElement;
+  onMount(() => {
+    const observer = new ResizeObserver(([entry]) => entry && props.tile.reportSize(entry.contentRect.width, entry.contentRect.height));
+    observer.observe(element);
+    onCleanup(() => observer.disconnect());
+  });
+
   return (
     <div
+      ref={element}
       class="tile"
       classList={{ featured: props.featured, speaking: speaking(), 'video-off': !props.tile.videoOn(), screen: !camera() }}
       role="group"

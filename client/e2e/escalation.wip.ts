@@ -1,0 +1,201 @@
+/**
+ * WORK IN PROGRESS — not part of `npm test` yet (the `.wip.ts` name keeps it out of the e2e stage). It
+ * passes on some runs and fails the 1 s gap assertion on others (measured gaps 0.55–2.5 s on a machine
+ * loaded by concurrent benchmarks); the long gaps were mostly relay streams stalling after a swap, to be
+ * investigated before this becomes `escalation.e2e.ts`. Run it alone:
+ *   unshare -n sh -c 'ip link set lo up && exec node --import tsx client/e2e/escalation.wip.ts'
+ *
+ * Mesh ↔ relay escalation in real Chromium, make-before-break. The relay runs with RELAY_MODE=on,
+ * MESH_MAX=4, MODE_HOLD_MS=3000; five participants (separate browser contexts, fake 320×180@15 camera)
+ * join one by one. Four are a mesh (the fourth warms the room: idle relay connections, no media); the
+ * fifth escalates it. Every remote tile's <video> is watched with requestVideoFrameCallback, and the
+ * longest gap between two presented frames during the switch is printed and must stay under 1 s. After
+ * the switch only the relay connection is left. Two leave; after the hold time the room is a mesh
+ * again, its peer connections carrying the video.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, freePort, launchBrowser, sleep } from './harness.ts';
+
+const MAX_GAP_MS = 1000;
+let relay: RelayProcess;
+let browser: Browser;
+let link = '';
+const people: Array<{ name: string; context: BrowserContext; page: Page }> = [];
+
+/** Per remote camera tile: frames presented, longest gap between two of them since the last reset. */
+const FRAME_GAPS = `(() => {
+  const watched = new Map();
+  let since = performance.now();
+  const watch = (video, key) => {
+    const w = { key, frames: 0, last: 0, maxGap: 0, maxGapEnd: 0, handle: 0, video, src: video.srcObject, swaps: [] };
+    const onFrame = (now) => {
+      if (w.last > 0 && now - w.last > w.maxGap) { w.maxGap = now - w.last; w.maxGapEnd = now - since; }
+      w.last = now; w.frames++;
+      w.handle = video.requestVideoFrameCallback(onFrame);
+    };
+    w.rearm = () => { video.cancelVideoFrameCallback(w.handle); w.handle = video.requestVideoFrameCallback(onFrame); };
+    w.handle = video.requestVideoFrameCallback(onFrame);
+    watched.set(video, w);
+  };
+  setInterval(() => {
+    for (const tile of document.querySelectorAll('[data-testid=tile][data-self=false][data-kind=camera]')) {
+      const video = tile.querySelector('video');
+      if (video && !watched.has(video)) watch(video, tile.getAttribute('data-session-id'));
+    }
+    // A callback may not survive a srcObject swap: re-arm tiles that went quiet.
+    for (const w of watched.values()) if (performance.now() - w.last > 300) w.rearm();
+    for (const w of watched.values()) if (w.video.srcObject !== w.src) { w.src = w.video.srcObject; w.swaps.push(Math.round(performance.now() - since)); }
+  }, 100);
+  window.__frameGaps = {
+    reset() { since = performance.now(); for (const w of watched.values()) { w.maxGap = 0; w.maxGapEnd = 0; w.swaps = []; w.frames = 0; if (w.last) w.last = since; } },
+    report() {
+      const now = performance.now();
+      return [...watched.values()].filter((w) => w.video.isConnected).map((w) => ({
+        sessionId: w.key, frames: w.frames, maxGapMs: Math.round(Math.max(w.maxGap, w.last ? now - w.last : now - since)), width: w.video.videoWidth,
+        gapEndedAt: Math.round(w.maxGapEnd), swappedAt: w.swaps,
+      }));
+    },
+  };
+})();`;
+
+type Gap = { sessionId: string; frames: number; maxGapMs: number; width: number; gapEndedAt: number; swappedAt: number[] };
+type PcInfo = { relay: boolean; state: string; videoFrames: number; videoBytes: number; videoMids: Record<string, number> };
+
+const gaps = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { report(): Gap[] } }).__frameGaps.report());
+const resetGaps = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { reset(): void } }).__frameGaps.reset());
+
+/** Every peer connection the page made that is not closed; the relay's is the one with ≥ 3 recvonly audio slots. */
+async function pcs(page: Page): Promise<PcInfo[]> {
+  return page.evaluate(async () => {
+    const all = ((window as unknown as { __palabrePcs?: RTCPeerConnection[] }).__palabrePcs ?? []).filter((pc) => pc.connectionState !== 'closed');
+    const out: PcInfo[] = [];
+    for (const pc of all) {
+      const relay = pc.getTransceivers().filter((t) => t.receiver.track.kind === 'audio' && t.direction === 'recvonly').length >= 3;
+      const info: PcInfo = { relay, state: pc.connectionState, videoFrames: 0, videoBytes: 0, videoMids: {} };
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; mid?: string; framesDecoded?: number; bytesReceived?: number }) => {
+        if (r.type !== 'inbound-rtp' || r.kind !== 'video') return;
+        info.videoFrames += r.framesDecoded ?? 0;
+        info.videoBytes += r.bytesReceived ?? 0;
+        if (r.mid) info.videoMids[r.mid] = r.framesDecoded ?? 0;
+      });
+      out.push(info);
+    }
+    return out;
+  });
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | false>, last?: () => Promise<unknown>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v !== false) return v;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${JSON.stringify(await last())}` : ''}`);
+}
+
+const pathOf = (page: Page) => page.locator('[data-testid=room]').evaluate((el) => `${el.getAttribute('data-media-path')}/${el.getAttribute('data-switching') === 'true' ? 'switching' : 'settled'}`);
+
+/** Every remote camera tile presented a frame in the last `freshMs`, and there are `n` of them. */
+async function tilesFlowing(page: Page, n: number, freshMs = 1000): Promise<boolean> {
+  const before = await gaps(page);
+  await sleep(freshMs);
+  const after = await gaps(page);
+  return after.length === n && after.every((a) => a.width > 0 && a.frames > (before.find((b) => b.sessionId === a.sessionId)?.frames ?? 0));
+}
+
+async function join(name: string): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  await context.addInitScript(TRACK_PEER_CONNECTIONS);
+  await context.addInitScript(FRAME_GAPS);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
+  await page.goto(link);
+  await page.locator('[data-testid=name-input]').fill(name);
+  await page.locator('[data-testid=join-button]').click();
+  await page.locator('[data-testid=room][data-state=connected]').waitFor({ timeout: 20_000 });
+  people.push({ name, context, page });
+  return page;
+}
+
+test.before(async () => {
+  relay = new RelayProcess(await freePort(), { RELAY_MODE: 'on', MESH_MAX: '4', MODE_HOLD_MS: '3000', RTC_HOST_ADDRESSES: '127.0.0.1' });
+  await relay.start();
+  browser = await launchBrowser();
+  const created = (await (await fetch(`${relay.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { roomId: string };
+  link = `${relay.url}/${created.roomId}`;
+});
+
+test.after(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+test('four participants are a mesh; the fourth warms the room: idle relay connections, no relay media', async () => {
+  for (const name of ['Ada', 'Bo', 'Cy', 'Di']) await join(name);
+  for (const { page } of people) {
+    await until('3 mesh links decoding', 30_000, async () => (await tilesFlowing(page, 3)) && (await pcs(page)).filter((p) => !p.relay && p.state === 'connected').length === 3, () => pcs(page));
+    assert.is(await pathOf(page), 'mesh/settled');
+  }
+  for (const { page } of people) {
+    const relayPc = await until('a warm relay connection', 15_000, async () => (await pcs(page)).find((p) => p.relay && p.state === 'connected') ?? false, () => pcs(page));
+    assert.is(relayPc.videoBytes, 0, 'no media on the warm relay connection');
+  }
+});
+
+test('the fifth escalates the room: no tile stops for 1 s, then only the relay connection is left', async () => {
+  await Promise.all(people.map(({ page }) => resetGaps(page)));
+  const t0 = Date.now();
+  await join('Ed');
+  const settledMs = await until('every page on the relay, settled', 30_000, async () => {
+    const paths = await Promise.all(people.map(({ page }) => pathOf(page)));
+    return paths.every((p) => p === 'relay/settled') ? Date.now() - t0 : false;
+  }, () => Promise.all(people.map(({ page }) => pathOf(page))));
+  // The switch is over on a page when it acked (every tile swapped); one more second covers the last swap's first frame.
+  await sleep(1000);
+  // Tiles of the four who were there all along (the fifth's tile is new: it has no gap to measure).
+  const fifth = await people[4]!.page.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-session-id');
+  const report = await Promise.all(people.slice(0, 4).map(async ({ name, page }) => ({ name, gaps: (await gaps(page)).filter((g) => g.sessionId !== fifth) })));
+  for (const { page } of people) await until('4 remote tiles flowing', 15_000, async () => tilesFlowing(page, 4), () => gaps(page));
+  const longest = Math.max(...report.flatMap((r) => r.gaps.map((g) => g.maxGapMs)));
+  console.log(`  escalation settled on every page ${settledMs} ms after the fifth opened the link`);
+  for (const r of report) console.log(`  ${r.name}: longest gap per tile ${r.gaps.map((g) => `${g.maxGapMs} ms (ended at ${g.gapEndedAt}, swapped at ${g.swappedAt.join('/')})`).join(', ')}`);
+  console.log(`  longest decode gap on any tile during the switch: ${longest} ms`);
+  for (const r of report) for (const g of r.gaps) assert.ok(g.maxGapMs < MAX_GAP_MS, `${r.name}: tile ${g.sessionId} stopped for ${g.maxGapMs} ms`);
+  for (const { name, page } of people) {
+    const open = await pcs(page);
+    const connected = open.filter((p) => p.state === 'connected');
+    assert.is(connected.length, 1, `${name}: only the relay connection stays (${JSON.stringify(open)})`);
+    assert.ok(connected[0]!.relay, `${name}: the one left is the relay's`);
+    const mids = Object.values(connected[0]!.videoMids).filter((f) => f > 0).length;
+    assert.ok(mids >= 4, `${name}: decodes 4 videos from the relay (${mids})`);
+  }
+});
+
+test('two leave; after the hold time the room is a mesh again and mesh links carry the video', async () => {
+  const stayers = people.slice(0, 3);
+  await Promise.all(stayers.map(({ page }) => resetGaps(page)));
+  const t0 = Date.now();
+  for (const { page } of people.slice(3)) await page.locator('[data-testid=leave]').click();
+  await until('every stayer back in mesh, settled', 30_000, async () => {
+    const paths = await Promise.all(stayers.map(({ page }) => pathOf(page)));
+    return paths.every((p) => p === 'mesh/settled') || false;
+  }, () => Promise.all(stayers.map(({ page }) => pathOf(page))));
+  console.log(`  back in mesh ${Date.now() - t0} ms after two left (hold 3000 ms)`);
+  for (const { name, page } of stayers) {
+    await until(`${name}: 2 remote tiles flowing`, 15_000, async () => tilesFlowing(page, 2), () => gaps(page));
+    const mesh = await until(`${name}: 2 mesh links decoding, relay closed`, 15_000, async () => {
+      const open = await pcs(page);
+      const meshPcs = open.filter((p) => !p.relay && p.state === 'connected');
+      return meshPcs.length === 2 && meshPcs.every((p) => p.videoFrames > 0) && !open.some((p) => p.relay) ? meshPcs : false;
+    }, () => pcs(page));
+    assert.is(mesh.length, 2);
+  }
+  const back = await Promise.all(stayers.map(async ({ name, page }) => ({ name, gaps: await gaps(page) })));
+  for (const r of back) console.log(`  ${r.name} (de-escalation): longest gap per tile ${r.gaps.map((g) => `${g.maxGapMs} ms`).join(', ')}`);
+  for (const { context } of people) await context.close();
+});
+
+test.run();

@@ -1,0 +1,354 @@
+/**
+ * The one RTCPeerConnection to the relay (protocol: relay/sfu/transport/protocol.ts).
+ *
+ * The client always offers, the relay only answers. Transceivers: `recvonly` slots (3 audio for the
+ * loudest speakers, one video per remote tile), added first and never removed; then, once publishing,
+ * `sendonly` microphone, camera (VP8 simulcast q/h/f) and screen share. Every transceiver keeps only
+ * Opus or VP8 (setCodecPreferences), which is all the relay forwards and keeps the SDP small.
+ *
+ * Warm (before the room escalates): slots only, no media — ICE and DTLS are up when the switch comes.
+ * `publish()` adds the sendonly tracks and re-offers with the current epoch; `unpublish()` just empties
+ * the senders (replaceTrack(null)), since the relay connection stays up while the room is warm.
+ *
+ * One offer in flight at a time: a wish to re-offer while waiting is remembered and made after the
+ * answer, unless the epoch moved on (the relay ignores offers of an older epoch, so the waiting one
+ * may never be answered: offer again at once). An answer whose mids don't match the current offer is
+ * a late one and dropped; an offer not answered within 4 s is made again. A `relay-failed` error or a
+ * failed connection rebuilds the connection with backoff.
+ *
+ * Each slot has one MediaStream for its whole life; `slots` says who is in it. Whether a slot decodes
+ * its current occupant comes from polling `framesDecoded` (only while a switch needs to know).
+ */
+import { createSignal } from 'solid-js';
+import type { RelayClientMessage, SlotsMessage, IceCandidate, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
+import { AUDIO_SLOTS, audioSeats, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
+import { backoffDelay } from '../lib/backoff.ts';
+import { media } from './media.ts';
+
+type Slot = { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; stream: MediaStream };
+type Senders = { audio?: RTCRtpTransceiver; camera?: RTCRtpTransceiver; screen?: RTCRtpTransceiver };
+
+export type RelayLinkOptions = {
+  send(message: RelayClientMessage): boolean;
+  iceServers(): RTCIceServer[];
+  epoch(): number;
+};
+
+export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
+
+const ANSWER_TIMEOUT_MS = 4000;
+const VIEW_DEBOUNCE_MS = 250;
+const STEADY_FRAMES = 8;
+
+function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+  const codecs = onlyCodec(RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [], kind === 'audio' ? 'audio/opus' : 'video/VP8');
+  try {
+    if (codecs.length > 0) t.setCodecPreferences(codecs);
+  } catch (error) {
+    console.warn('relay: setCodecPreferences failed', error);
+  }
+}
+
+export function createRelayLink(options: RelayLinkOptions) {
+  const [pc, setPc] = createSignal<RTCPeerConnection | null>(null);
+  const [slots, setSlots] = createSignal<SlotsMessage | null>(null);
+  const [layout, setLayout] = createSignal(0); // bumped when slots get mids
+  const [frames, setFrames] = createSignal<Map<string, number>>(new Map());
+  let slotList: Slot[] = [];
+  let senders: Senders = {};
+  let publishing = false;
+  let wantVideoSlots = 0;
+  let offering: { epoch: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  let wantOffer = false;
+  let offerScheduled = false;
+  let sentOffer = false;
+  const outCandidates: RTCIceCandidate[] = [];
+  const inCandidates: Array<IceCandidate | null> = [];
+  let baselines = new Map<string, number>();
+  let decodeTimer: ReturnType<typeof setInterval> | undefined;
+  let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let view: ViewTile[] = [];
+  let sentView: ViewTile[] | null = null;
+  let viewTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const slotByMid = (mid: string) => slotList.find((s) => s.transceiver.mid === mid);
+
+  const addSlots = (kind: 'audio' | 'video', n: number) => {
+    const conn = pc();
+    if (!conn) return;
+    for (let i = 0; i < n; i++) {
+      const transceiver = conn.addTransceiver(kind, { direction: 'recvonly' });
+      keepCodec(transceiver, kind);
+      slotList.push({ kind, transceiver, stream: new MediaStream([transceiver.receiver.track]) });
+    }
+  };
+
+  // Offers are made one after the other (two concurrent createOffer()s make a stale SDP).
+  let chain: Promise<void> = Promise.resolve();
+  const offer = () => {
+    offerScheduled = false;
+    chain = chain.then(makeOffer);
+  };
+  const makeOffer = async () => {
+    const conn = pc();
+    if (!conn || !wantOffer) return;
+    if (offering && offering.epoch >= options.epoch()) return; // made after the answer
+    wantOffer = false;
+    clearTimeout(offering?.timer);
+    const epoch = options.epoch();
+    offering = { epoch, timer: setTimeout(() => retryOffer(conn), ANSWER_TIMEOUT_MS) };
+    try {
+      await conn.setLocalDescription();
+      if (pc() !== conn) return;
+      const videoSources = (['camera', 'screen'] as const).flatMap((source) => {
+        const mid = senders[source]?.mid;
+        return mid ? [{ mid, source }] : [];
+      });
+      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources });
+      sentOffer = true;
+      for (const c of outCandidates.splice(0)) sendCandidate(c);
+      setLayout((n) => n + 1);
+    } catch (error) {
+      console.warn('relay: offer failed', error);
+    }
+  };
+  const retryOffer = (conn: RTCPeerConnection) => {
+    if (pc() !== conn || !offering) return;
+    offering = null;
+    requestOffer();
+  };
+  const requestOffer = () => {
+    wantOffer = true;
+    if (offerScheduled) return;
+    offerScheduled = true;
+    queueMicrotask(offer);
+  };
+
+  const sendCandidate = (c: RTCIceCandidate) =>
+    options.send({ type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
+
+  const build = () => {
+    const conn = new RTCPeerConnection({ iceServers: options.iceServers(), bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    setPc(conn);
+    slotList = [];
+    senders = {};
+    sentOffer = false;
+    offering = null;
+    baselines = new Map();
+    setSlots(null);
+    conn.onicecandidate = (event) => {
+      if (pc() !== conn || !event.candidate) return;
+      if (sentOffer) sendCandidate(event.candidate);
+      else outCandidates.push(event.candidate);
+    };
+    conn.onconnectionstatechange = () => {
+      if (pc() !== conn) return;
+      if (conn.connectionState === 'connected') failures = 0;
+      if (conn.connectionState === 'failed') rebuild();
+    };
+    addSlots('audio', AUDIO_SLOTS);
+    addSlots('video', wantVideoSlots);
+    if (publishing) attachTracks();
+    requestOffer();
+  };
+
+  const teardown = () => {
+    clearTimeout(offering?.timer);
+    offering = null;
+    const conn = pc();
+    setPc(null);
+    slotList = [];
+    senders = {};
+    outCandidates.length = 0;
+    inCandidates.length = 0;
+    sentView = null;
+    setSlots(null);
+    conn?.close();
+  };
+
+  /** The relay dropped our peer (relay-failed) or ICE failed: start over, with backoff. */
+  const rebuild = () => {
+    if (!pc()) return;
+    teardown();
+    clearTimeout(rebuildTimer);
+    rebuildTimer = setTimeout(build, backoffDelay(failures++));
+  };
+
+  /** Adds or refills the sendonly transceivers; true when the m-sections changed (a re-offer is due). */
+  const attachTracks = (): boolean => {
+    const conn = pc();
+    if (!conn) return false;
+    const cam = media.stream();
+    const wanted: Record<keyof Senders, MediaStreamTrack | null> = {
+      audio: cam?.getAudioTracks()[0] ?? null,
+      camera: cam?.getVideoTracks()[0] ?? null,
+      screen: media.screen()?.getVideoTracks()[0] ?? null,
+    };
+    let added = false;
+    for (const source of ['audio', 'camera', 'screen'] as const) {
+      const track = wanted[source];
+      const existing = senders[source];
+      if (existing) {
+        if (existing.sender.track !== track) void existing.sender.replaceTrack(track).catch(() => undefined);
+        continue;
+      }
+      if (!track) continue;
+      const stream = source === 'screen' ? media.screen()! : cam!;
+      const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
+      if (source === 'camera') init.sendEncodings = simulcastLayers(track.getSettings().height ?? 180);
+      const transceiver = conn.addTransceiver(track, init);
+      keepCodec(transceiver, source === 'audio' ? 'audio' : 'video');
+      senders[source] = transceiver;
+      added = true;
+    }
+    return added;
+  };
+
+  const unsubscribe = media.subscribe({
+    trackAdded: () => publishing && attachTracks() && requestOffer(),
+    trackReplaced: () => publishing && attachTracks() && requestOffer(),
+    screenChanged: () => publishing && attachTracks() && requestOffer(),
+  });
+
+  // A fresh relay stream often decodes its first keyframe, then stalls for up to ~1.5 s (measured in
+  // escalation.e2e.ts): swap a tile only once its slot decoded a few frames and is still decoding.
+  let recent: Array<Map<string, number>> = [];
+  const steady = (mid: string): boolean => {
+    const now = frames().get(mid) ?? 0;
+    const before = recent[0]?.get(mid) ?? 0;
+    return now - (baselines.get(mid) ?? 0) >= STEADY_FRAMES && now > before;
+  };
+
+  const pollFrames = async () => {
+    const conn = pc();
+    if (!conn) return;
+    const next = new Map<string, number>();
+    try {
+      (await conn.getStats()).forEach((r: { type: string; kind?: string; mid?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.mid) next.set(r.mid, r.framesDecoded ?? 0);
+      });
+    } catch {
+      return;
+    }
+    if (pc() !== conn) return;
+    recent = [...recent, frames()].slice(-2); // the sample ~300 ms ago is recent[0]
+    setFrames(next);
+  };
+
+  const flushView = () => {
+    clearTimeout(viewTimer);
+    if (!pc() || !sentOffer || (sentView && sameView(sentView, view))) return;
+    if (options.send({ type: 'view', videos: view })) sentView = view;
+  };
+
+  return {
+    pc,
+    slots,
+    /** Opens the connection (idempotent) with `videoSlots` video slots, or adds slots up to that many. */
+    open(videoSlots: number) {
+      const more = videoSlots - wantVideoSlots;
+      wantVideoSlots = Math.max(wantVideoSlots, videoSlots);
+      if (!pc()) return build();
+      if (more > 0) {
+        addSlots('video', more);
+        requestOffer();
+      }
+    },
+    /** Sends our tracks to the relay (re-offering for the current epoch). */
+    publish() {
+      publishing = true;
+      attachTracks();
+      requestOffer();
+    },
+    /** Stops sending, keeping the connection and its slots (warm). */
+    unpublish() {
+      publishing = false;
+      for (const t of Object.values(senders)) void t?.sender.replaceTrack(null).catch(() => undefined);
+    },
+    /** Re-offers with the current epoch (the relay ignores offers of an older one). */
+    reoffer() {
+      if (pc()) requestOffer();
+    },
+    close() {
+      clearTimeout(rebuildTimer);
+      clearInterval(decodeTimer);
+      publishing = false;
+      wantVideoSlots = 0;
+      failures = 0;
+      teardown();
+    },
+    async answer(sdp: string) {
+      const conn = pc();
+      if (!conn || conn.signalingState !== 'have-local-offer') return;
+      if (sdpMids(sdp).join(' ') !== sdpMids(conn.localDescription?.sdp ?? '').join(' ')) return; // a late answer
+      clearTimeout(offering?.timer);
+      try {
+        await conn.setRemoteDescription({ type: 'answer', sdp });
+      } catch (error) {
+        console.warn('relay: answer refused', error);
+        return rebuild();
+      }
+      offering = null;
+      for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
+      setLayout((n) => n + 1);
+      sentView = null; // a new relay peer forgets the view
+      flushView();
+      if (wantOffer) requestOffer();
+    },
+    async candidate(candidate: IceCandidate | null) {
+      const conn = pc();
+      if (!conn) return;
+      if (!conn.remoteDescription) return void inCandidates.push(candidate);
+      await conn.addIceCandidate(candidate ?? undefined).catch(() => undefined);
+    },
+    setSlots(message: SlotsMessage) {
+      if (!pc()) return;
+      const known = frames();
+      for (const mid of changedMids(slots(), message)) baselines.set(mid, known.get(mid) ?? 0);
+      setSlots(message);
+    },
+    failed: rebuild,
+    /** A remote's video through the relay, if it is seated in one of our slots. */
+    video(sessionId: string, source: VideoSource): SlotMedia {
+      layout();
+      const mid = videoSeats(slots()).get(tileKey(sessionId, source));
+      const slot = mid ? slotByMid(mid) : undefined;
+      if (!slot || !mid) return { stream: null, decoding: false };
+      return { stream: slot.stream, decoding: steady(mid) };
+    },
+    /** A speaker's audio, while it is one of the loudest (seated in an audio slot). */
+    audio(sessionId: string): MediaStream | null {
+      layout();
+      const mid = audioSeats(slots()).get(sessionId);
+      return (mid && slotByMid(mid)?.stream) || null;
+    },
+    audioSlots(): Array<{ mid: string; stream: MediaStream; sessionId: string | null }> {
+      layout();
+      const seats = slots()?.audio ?? [];
+      return slotList.flatMap((s) => (s.kind === 'audio' && s.transceiver.mid ? [{ mid: s.transceiver.mid, stream: s.stream, sessionId: seats.find((x) => x.mid === s.transceiver.mid)?.sessionId ?? null }] : []));
+    },
+    /** Polls decoded frames while a switch waits for them; turning it on first re-bases every slot. */
+    async watchDecoding(on: boolean) {
+      clearInterval(decodeTimer);
+      decodeTimer = undefined;
+      if (!on) return;
+      await pollFrames();
+      baselines = new Map(frames());
+      decodeTimer = setInterval(() => void pollFrames(), 150);
+    },
+    /** The tiles we show, in priority order (sent debounced, when it changed). */
+    setView(videos: ViewTile[]) {
+      view = videos;
+      clearTimeout(viewTimer);
+      viewTimer = setTimeout(flushView, VIEW_DEBOUNCE_MS);
+    },
+    dispose() {
+      unsubscribe();
+      clearTimeout(viewTimer);
+      this.close();
+    },
+  };
+}
+
+export type RelayLink = ReturnType<typeof createRelayLink>;
