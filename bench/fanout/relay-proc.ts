@@ -1,15 +1,18 @@
 /**
  * The relay under test in the fan-out benchmark, as its own process (pinned to its own core by the
- * parent). Mode `palabre` runs the relay's RelayRoom (transport + forwarding core); mode `naive` is the
+ * parent). Mode `palabre` runs the relay's RelayRoom (transport + forwarding core), on the send path
+ * named by the second argument (`werift` or `direct`; none: the room's default); mode `naive` is the
  * baseline a first attempt would write with werift: receive each packet, then send a copy on every
  * subscriber's sender (`sendRtp`, what `track.writeRtp` calls). Both answer the same client offers.
  * Talks to the parent over IPC: `{ offer: { session, sdp } }` in, `{ to: session, message }` out.
  */
 import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
+import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { RelayRoom } from '../../relay/sfu/transport/relay-room.ts';
 
 const mode = process.argv[2] === 'naive' ? 'naive' : 'palabre';
+const sendPath = process.argv[3] === 'werift' || process.argv[3] === 'direct' ? (process.argv[3] satisfies SendPath) : undefined;
 const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 const send = (to: string, message: unknown) => process.send?.({ to, message });
 
@@ -44,7 +47,7 @@ async function naiveOffer(session: string, sdp: string): Promise<void> {
   send(session, { type: 'relay-answer', sdp: pc.localDescription!.sdp });
 }
 
-const room = mode === 'palabre' ? new RelayRoom('bench', (to, message) => send(to, message), { peer: { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false } }) : undefined;
+const room = mode === 'palabre' ? new RelayRoom('bench', (to, message) => send(to, message), { peer: PEER, sendPath }) : undefined;
 
 process.on('message', (raw: { offer?: { session: string; sdp: string }; stats?: true; close?: true }) => {
   if (raw.offer) {

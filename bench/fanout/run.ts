@@ -8,18 +8,23 @@
 import { fork, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { treeCpuSeconds } from '../proc-cpu.ts';
+import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 
-export type FanoutRow = { mode: 'palabre' | 'naive'; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number };
+export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number };
 
+const userSys = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return [Number(f[11]) / 100, Number(f[12]) / 100]; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0;
 
-function startRelay(mode: 'palabre' | 'naive'): ChildProcess {
+function startRelay(mode: 'palabre' | 'naive', sendPath: SendPath | undefined): ChildProcess {
   const script = fileURLToPath(new URL('./relay-proc.ts', import.meta.url));
-  const child = fork(script, [mode], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // FANOUT_CPU_PROF=<dir>: the relay process writes a V8 CPU profile there on exit (node --cpu-prof).
+  const prof = process.env.FANOUT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF}`] : [];
+  const child = fork(script, sendPath && mode === 'palabre' ? [mode, sendPath] : [mode], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   if (hasTaskset && child.pid) spawnSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
   return child;
 }
@@ -46,9 +51,10 @@ async function connect(child: ChildProcess, peer: LoadPeer): Promise<void> {
   await Promise.race([peer.connected, sleep(15_000).then(() => Promise.reject(new Error(`${peer.session} did not connect`)))]);
 }
 
-export async function runFanout(opts: { mode: 'palabre' | 'naive'; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
+/** `sendPath` chooses Palabre's send path (RelayRoomOptions.sendPath; default: the room's default). */
+export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
   if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const child = startRelay(opts.mode);
+  const child = startRelay(opts.mode, opts.sendPath);
   const rows: FanoutRow[] = [];
   const peers: LoadPeer[] = [];
   try {
@@ -66,9 +72,10 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; subscribers: 
     publisher.burst(5, payload); // a first keyframe, so every subscriber's layer is live
     await sleep(500);
     for (const rate of opts.rates) {
-      opts.onProgress?.(`fanout ${opts.mode}: ${rate} packets/s → ${opts.subscribers} subscribers`);
+      opts.onProgress?.(`fanout ${opts.mode}${opts.sendPath && opts.mode === 'palabre' ? `(${opts.sendPath})` : ''}: ${rate} packets/s → ${opts.subscribers} subscribers`);
       for (const s of subscribers) s.received = 0;
       const cpu0 = treeCpuSeconds(child.pid!);
+      const us0 = userSys(child.pid!);
       const t0 = performance.now();
       let sent = 0;
       while (performance.now() - t0 < opts.seconds * 1000) {
@@ -83,11 +90,12 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; subscribers: 
       await sleep(500);
       const cpu = treeCpuSeconds(child.pid!) - cpu0;
       const received = subscribers.reduce((a, s) => a + s.received, 0);
+      if (process.env.FANOUT_DEBUG) console.error('per subscriber', subscribers.map((s) => s.received).join(','), 'sent', sent, 'user/sys s', userSys(child.pid!).map((x, i) => x - us0[i]!));
       const stats = await request(child, (m: any) => m?.stats, 5000).catch(() => ({ rss: 0 }));
       child.send({ stats: true });
       const { rss } = await request(child, (m: any) => m?.stats as { rss: number } | undefined, 5000).catch(() => stats);
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
-      rows.push({ mode: opts.mode, subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20 });
+      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20 });
       if (loss > 0.01) break;
     }
   } finally {

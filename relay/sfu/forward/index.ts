@@ -4,7 +4,7 @@
  * sockets, timers or clock: packets and `now` in, decisions out (STYLE §1–5).
  */
 export { ForwardConfigError } from './errors.ts';
-export type { NackTarget } from './history.ts';
+export { OutputHistory, type NackTarget } from './history.ts';
 export {
   DROP_REASONS,
   type DropDecision,
@@ -21,6 +21,7 @@ export {
   buildNackFci,
   NackResponder,
   type NackOutcome,
+  type NackTranslator,
   type NackResponderOptions,
   parseNackFci,
   type Resend,

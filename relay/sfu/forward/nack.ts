@@ -14,7 +14,7 @@
  */
 import { ForwardConfigError } from './errors.ts';
 import type { NackTarget } from './history.ts';
-import type { SequenceMunger, SourceId } from './munger.ts';
+import type { SourceId } from './munger.ts';
 import { paddingPacketLike, writeRtpSeqTs } from './rtp.ts';
 import { SEQ_CYCLE, unwrapSeqNear } from './unwrap.ts';
 
@@ -77,7 +77,15 @@ export type NackResponderOptions = {
   trackSize?: number;
 };
 
-/** Answers one subscriber slot's NACKs; pairs with that slot's munger. */
+/**
+ * Whatever knows which source packet went out under an output sequence number: the slot's munger, or
+ * an OutputHistory kept beside a forwarder whose mungers are out of reach (the transport's direct path).
+ */
+export interface NackTranslator {
+  translateNack(outSeq: number, into?: NackTarget): NackTarget | undefined;
+}
+
+/** Answers one subscriber slot's NACKs; pairs with that slot's munger (or output history). */
 export class NackResponder {
   readonly maxResends: number;
   readonly stats: Record<NackOutcome, number> = { resent: 0, unknown: 0, missing: 0, throttled: 0, exhausted: 0 };
@@ -88,7 +96,7 @@ export class NackResponder {
   private readonly scratch: NackTarget = { sourceId: '', seq: 0, outSeq: 0, outExt: 0, outTs: 0, padding: false };
 
   constructor(
-    private readonly munger: SequenceMunger,
+    private readonly munger: NackTranslator,
     options: NackResponderOptions = {},
   ) {
     const { maxResends = 3, trackSize = 1024 } = options;

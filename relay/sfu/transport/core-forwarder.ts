@@ -13,10 +13,12 @@
  * - Simulcast: a camera's streams (one per rid) are layers 0/1/2, by q/h/f when the rids are those,
  *   else in the offer's order; a camera without simulcast is one layer. Keyframe requests come out of
  *   the core's KeyframeRequester (the one throttle) as the publication (layer) to send a PLI to.
- * - Each delivery is a fresh buffer (werift's sendRtp parses and keeps what it is given): the slot's
- *   SSRC, payload type and end-to-end extensions (rewriteForSlot), then the munged seq/ts.
- * - NACKs from subscribers are answered by werift from its own send history (it keeps the buffers we
- *   give it, already munged); relay/sfu/forward's PacketCache + NackResponder are not wired here yet.
+ * - Each delivery is a fresh buffer (werift's sendRtp parses and keeps what it is given; the direct
+ *   path's socket holds the header until the datagram is out): the slot's SSRC, payload type and
+ *   end-to-end extensions (rewriteForSlot), then the munged seq/ts.
+ * - NACKs from subscribers: on the werift send path werift answers them from its own send history;
+ *   on the direct path the room does, from relay/sfu/forward's PacketCache + NackResponder
+ *   (retransmit.ts), keyed by the output numbers it reads off these bytes.
  */
 import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';

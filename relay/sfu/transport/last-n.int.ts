@@ -10,7 +10,8 @@ import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreForwarder } from './core-forwarder.ts';
 import { RelayRoom } from './relay-room.ts';
-import { LOOPBACK_PEER_CONFIG, TestClient } from './test-client.ts';
+import type { SendPath } from './relay-peer.ts';
+import { LOOPBACK_PEER_CONFIG, SEND_PATHS, TestClient } from './test-client.ts';
 
 const N = 12;
 const TALKERS = 3;
@@ -30,11 +31,12 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
   }
 }
 
-test('12 clients: each gets the video it shows, the 3 talkers’ audio, continuous streams per slot', async () => {
+const twelveClients = (sendPath: SendPath) => async () => {
+  shownBy = initialView;
   const clients = new Map<string, TestClient>();
   const room = new RelayRoom('room-last-n', (sessionId, message) => {
     void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG });
+  }, { peer: LOOPBACK_PEER_CONFIG, sendPath });
   room.on('session-error', (s, e) => console.error('session error', s, e));
   const core = room.core as CoreForwarder;
   try {
@@ -128,6 +130,8 @@ test('12 clients: each gets the video it shows, the 3 talkers’ audio, continuo
     for (const c of clients.values()) await c.close();
     room.close();
   }
-});
+};
+
+for (const sendPath of SEND_PATHS) test(`[${sendPath}] 12 clients: each gets the video it shows, the 3 talkers’ audio, continuous streams per slot`, twelveClients(sendPath));
 
 test.run();

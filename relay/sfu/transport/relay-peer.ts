@@ -13,7 +13,10 @@
  *   first negotiated codec, can't mislabel a packet; no RTX or RED (retransmissions go on the media SSRC).
  * - `sendRtp` rewrites SSRC, payload type, sequence offset and its own extensions, parses the buffer
  *   into a packet viewing that buffer and keeps it for NACKs: the caller gives the buffer away.
- *   werift answers the subscriber's NACKs from that history itself.
+ *   werift answers the subscriber's NACKs from that history itself. With `sendPath: 'direct'` the
+ *   peer bypasses the sender (direct-sender.ts: SRTP-seal the bytes, ICE send, our own sender
+ *   reports); NACKs are then the room's to answer (retransmit.ts), and incoming packets reach `onRtp`
+ *   as the decrypted bytes werift parsed, not serialised again (raw-rtp.ts).
  * - Feedback is read off the DTLS transport and matched by media SSRC (see feedback.ts).
  * - Simulcast layers are routed by rid alone, per connection, so only one simulcast track per
  *   connection works (the camera); a packet with an unknown rid throws inside werift's router (it
@@ -37,7 +40,9 @@ import {
 import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
+import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
+import { rawRtpBytes } from './raw-rtp.ts';
 import type { SlotFeedback } from './feedback.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
 import type { IceCandidate, VideoSource } from './protocol.ts';
@@ -51,7 +56,11 @@ export type RelayPeerOptions = {
   announcedIp?: string;
   iceAdditionalHostAddresses?: string[];
   iceUseIpv6?: boolean;
+  /** 'werift' (RTCRtpSender.sendRtp) or 'direct' (direct-sender.ts); see RelayRoomOptions.sendPath. */
+  sendPath?: SendPath;
 };
+
+export type SendPath = 'werift' | 'direct';
 
 export type { SlotFeedback };
 
@@ -79,6 +88,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver }>();
   readonly #slotBySsrc = new Map<number, string>();
   readonly #rtcpTransports = new Set<object>();
+  readonly #direct: DirectSender | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #answering = false;
   #closed = false;
@@ -101,6 +111,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
     this.#pc.connectionStateChange.subscribe((state) => this.emit('connection-state', state));
+    if (options.sendPath === 'direct') this.#direct = new DirectSender(() => [...this.#slots.values()].map((s) => s.transceiver));
   }
 
   get closed(): boolean {
@@ -145,11 +156,18 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     return { subscriber: this.sessionId, mid, ssrc: t.sender.ssrc, payloadType: t.sender.codec.payloadType, extensions };
   }
 
-  /** Writes one RTP packet into a slot. Takes ownership of `bytes` (werift keeps them for NACKs). */
+  /**
+   * Writes one RTP packet (SSRC, PT, seq/ts and extensions already the slot's) into a slot. Takes
+   * ownership of `bytes` on the werift path (it keeps them for NACKs); the direct path keeps nothing.
+   */
   send(slotMid: string, bytes: Uint8Array): void {
     const slot = this.#slots.get(slotMid);
     if (this.#closed || !slot) {
       this.drops['unknown-slot']++;
+      return;
+    }
+    if (this.#direct) {
+      if (!this.#direct.send(slot.transceiver, bytes)) this.drops['send-failed']++;
       return;
     }
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -177,6 +195,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#direct?.close();
     for (const t of this.#publications.values()) t.stop();
     this.#publications.clear();
     this.#slots.clear();
@@ -242,7 +261,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
           };
           const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => {
             pub.ssrc ??= rtp.header.ssrc;
-            this.onRtp(pub, rtp.serialize());
+            this.onRtp(pub, (this.#direct && rawRtpBytes(rtp)) || rtp.serialize());
           });
           this.#publications.set(id, { pub, stop: unSubscribe });
           added.push(pub);

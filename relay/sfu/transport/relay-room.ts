@@ -13,6 +13,10 @@
  * With a custom forwarder (`options.forwarder`, e.g. the pass-through) the room seats audio first-free
  * too, and asks for keyframes itself: a new video occupant, or a subscriber's PLI/FIR about a slot,
  * makes it ask that occupant's publisher, at most once per `keyframeIntervalMs`.
+ *
+ * Send path (`sendPath`): 'werift' hands each packet to the slot's RTCRtpSender, which answers NACKs
+ * from its own history; 'direct' (the default) seals and sends the bytes itself (direct-sender.ts),
+ * and the room then answers NACKs from its Retransmitter (retransmit.ts), fed with what was forwarded.
  */
 import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
@@ -20,7 +24,9 @@ import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
 import { RelayPeer } from './relay-peer.ts';
-import type { RelayPeerOptions, SlotFeedback } from './relay-peer.ts';
+import type { RelayPeerOptions, SendPath, SlotFeedback } from './relay-peer.ts';
+import { Retransmitter } from './retransmit.ts';
+import type { RetransmitOptions } from './retransmit.ts';
 import type { PublicationKey } from './slots.ts';
 import { SlotTable } from './slots.ts';
 
@@ -35,7 +41,17 @@ export type RelayRoomOptions = {
   now?: () => number;
   /** Keyframe request throttle with a custom forwarder (the core has its own). */
   keyframeIntervalMs?: number;
+  /** How packets go out (default DEFAULT_SEND_PATH); overrides `peer.sendPath`. */
+  sendPath?: SendPath;
+  /** NACK answers on the direct path. */
+  retransmit?: RetransmitOptions;
 };
+
+/**
+ * The send path of rooms that don't choose one: 'direct' since it passed every relay test (relay/sfu on
+ * both paths, relay/test/relay-mode.int.ts); 'werift' stays one option away should a browser disagree.
+ */
+export const DEFAULT_SEND_PATH: SendPath = 'direct';
 
 export type RelayRoomEvents = { closed: []; 'session-error': [sessionId: string, error: Error] };
 
@@ -47,6 +63,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   readonly forwarder: Forwarder;
   /** The default forwarder; undefined with a custom one. */
   readonly core: CoreForwarder | undefined;
+  readonly sendPath: SendPath;
   readonly #peers = new Map<string, RelayPeer>();
   readonly #table: SlotTable;
   /** publication key → the ids of its streams (simulcast layers), to know when the last one ends. */
@@ -56,6 +73,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   readonly #views = new Map<string, readonly ViewTile[]>();
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout | undefined;
+  /** Only on the direct path: werift's senders answer NACKs on theirs. */
+  readonly #retransmit: Retransmitter | undefined;
   #epoch = 0;
   #closed = false;
 
@@ -76,6 +95,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
       this.#timer.unref();
     }
     this.#table = new SlotTable({ seatAudio: !this.core });
+    this.sendPath = options.sendPath ?? options.peer?.sendPath ?? DEFAULT_SEND_PATH;
+    if (this.sendPath === 'direct') this.#retransmit = new Retransmitter(options.retransmit);
   }
 
   get size(): number {
@@ -111,6 +132,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           this.send(sessionId, { type: 'relay-answer', sdp });
           this.#answered.add(sessionId);
           const mids = peer.slotMids();
+          this.#retransmit?.keepSlots(sessionId, [...mids.audio, ...mids.video]);
           this.core?.setSubscriber(sessionId, mids, (mid) => peer.slotInfo(mid));
           this.#announce(this.#table.setSubscriber(sessionId, mids));
           this.#requestKeyframesFor(sessionId);
@@ -153,7 +175,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   }
 
   #join(sessionId: string): RelayPeer {
-    const peer = new RelayPeer(sessionId, this.options.peer);
+    const peer = new RelayPeer(sessionId, { ...this.options.peer, sendPath: this.sendPath });
     this.#peers.set(sessionId, peer);
     peer.onRtp = (pub, packet) => this.#onRtp(pub, packet);
     peer.on('candidate', (candidate) => this.send(sessionId, { type: 'relay-candidate', candidate }));
@@ -175,12 +197,20 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#views.delete(sessionId);
     for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
     this.core?.removeSession(sessionId);
+    this.#retransmit?.removeSession(sessionId);
     this.#announce(this.#table.removeSession(sessionId));
   }
 
   #onRtp(pub: Publication, packet: Uint8Array): void {
     const out = this.forwarder.onPacket(pub, packet, this.#now());
-    for (let i = 0; i < out.length; i++) this.#peers.get(out[i]!.subscriber)?.send(out[i]!.slotMid, out[i]!.bytes);
+    // Video only: browsers NACK video; audio concealment beats a late resend.
+    const retransmit = pub.kind === 'video' && out.length > 0 ? this.#retransmit : undefined;
+    retransmit?.ingress(pub, packet);
+    for (let i = 0; i < out.length; i++) {
+      const f = out[i]!;
+      this.#peers.get(f.subscriber)?.send(f.slotMid, f.bytes);
+      retransmit?.sent(f.subscriber, f.slotMid, pub, packet, f.bytes);
+    }
   }
 
   /** The core's periodic decision: layers, due keyframe requests, audio occupants to tell. */
@@ -196,6 +226,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.core?.publications(added, removed);
     const changed = new Set<string>();
     for (const pub of removed) {
+      this.#retransmit?.removeStream(pub.id);
       const key: PublicationKey = { sessionId: pub.sessionId, source: pub.source };
       const streams = this.#streams.get(keyOf(key));
       if (!streams?.delete(pub.id) || streams.size > 0) continue;
@@ -227,8 +258,14 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#requestKeyframesFor(sessionId);
   }
 
-  /** PLI/FIR ask for a keyframe; NACKs werift answers itself from what it sent; reports and REMB are not used yet. */
+  /** PLI/FIR ask for a keyframe; NACKs are answered here on the direct path (werift's, on its own); reports and REMB are not used yet. */
   #onFeedback(subscriber: string, mid: string, feedback: SlotFeedback): void {
+    if (feedback.type === 'nack' && this.#retransmit) {
+      const peer = this.#peers.get(subscriber);
+      const slot = peer?.slotInfo(mid);
+      if (slot) for (const bytes of this.#retransmit.respond(slot, feedback.seqs, this.#now())) peer!.send(mid, bytes);
+      return;
+    }
     if (feedback.type !== 'pli' && feedback.type !== 'fir') return;
     if (this.core) return this.#pli(this.core.pictureLost(subscriber, mid, this.#now()));
     const occupant = this.#table.occupant(subscriber, mid);

@@ -9,8 +9,8 @@ import { MediaStreamTrack } from 'werift';
 import { parseCandidate } from './candidates.ts';
 import type { RelayServerMessage } from './protocol.ts';
 import { RelayRoom } from './relay-room.ts';
-import type { RelayPeerOptions } from './relay-peer.ts';
-import { LOOPBACK_PEER_CONFIG, simulcastOffer, TestClient } from './test-client.ts';
+import type { RelayPeerOptions, SendPath } from './relay-peer.ts';
+import { LOOPBACK_PEER_CONFIG, SEND_PATHS, simulcastOffer, TestClient } from './test-client.ts';
 
 const SESSIONS = ['session-aaaa', 'session-bbbb', 'session-cccc', 'session-dddd'] as const;
 
@@ -22,13 +22,18 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Pr
   }
 }
 
-function makeRoom(clients: Map<string, TestClient>, peer: RelayPeerOptions = LOOPBACK_PEER_CONFIG) {
+/** A test that sends media runs once per send path (RelayRoomOptions.sendPath). */
+function mediaTest(name: string, run: (sendPath: SendPath) => Promise<void>): void {
+  for (const sendPath of SEND_PATHS) test(`[${sendPath}] ${name}`, () => run(sendPath));
+}
+
+function makeRoom(clients: Map<string, TestClient>, peer: RelayPeerOptions = LOOPBACK_PEER_CONFIG, sendPath?: SendPath) {
   const sent: Array<[string, RelayServerMessage]> = [];
   const room = new RelayRoom('room-test', (sessionId, message) => {
     sent.push([sessionId, message]);
     const client = clients.get(sessionId);
     if (client) void client.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer });
+  }, { peer, sendPath });
   room.on('session-error', (s, e) => console.error('session error', s, e));
   return { room, sent };
 }
@@ -48,9 +53,9 @@ function seated(client: TestClient, tags: Map<string, number>, kind: 'audio' | '
   return (client.lastSlots?.[kind] ?? []).flatMap((s) => (s.sessionId ? [tags.get(s.sessionId) ?? -1] : [])).sort();
 }
 
-test('three clients exchange audio and video through slots; a leaver frees them, a newcomer fills them', async () => {
+mediaTest('three clients exchange audio and video through slots; a leaver frees them, a newcomer fills them', async (sendPath) => {
   const clients = new Map<string, TestClient>();
-  const { room } = makeRoom(clients);
+  const { room } = makeRoom(clients, LOOPBACK_PEER_CONFIG, sendPath);
   const tags = new Map(SESSIONS.map((s, i) => [s, i + 1]));
   const [a, b, c, d] = SESSIONS;
   try {
@@ -106,9 +111,9 @@ test('three clients exchange audio and video through slots; a leaver frees them,
   }
 });
 
-test('a re-offer adds and removes a screen share without renegotiating others; PLIs reach the publisher', async () => {
+mediaTest('a re-offer adds and removes a screen share without renegotiating others; PLIs reach the publisher', async (sendPath) => {
   const clients = new Map<string, TestClient>();
-  const { room, sent } = makeRoom(clients);
+  const { room, sent } = makeRoom(clients, LOOPBACK_PEER_CONFIG, sendPath);
   const [a, b] = SESSIONS;
   try {
     const ca = await join(room, clients, a, 1);
@@ -170,9 +175,9 @@ test('mDNS candidates are dropped, not resolved, and the connection still comes 
   }
 });
 
-test('a simulcast camera becomes one publication per layer; the smallest goes to a client without a view, the full one to a large tile', async () => {
+mediaTest('a simulcast camera becomes one publication per layer; the smallest goes to a client without a view, the full one to a large tile', async (sendPath) => {
   const clients = new Map<string, TestClient>();
-  const { room } = makeRoom(clients);
+  const { room } = makeRoom(clients, LOOPBACK_PEER_CONFIG, sendPath);
   const [a, b] = SESSIONS;
   try {
     const ca = new TestClient(a, 1);

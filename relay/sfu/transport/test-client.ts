@@ -26,6 +26,9 @@ import type { IceCandidate, RelayServerMessage, SlotsMessage } from './protocol.
 
 export const LOOPBACK_PEER_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 
+/** The relay's send paths the media tests run on: both, or the one RELAY_SEND_PATH names. */
+export const SEND_PATHS: ReadonlyArray<'werift' | 'direct'> = process.env.RELAY_SEND_PATH === 'werift' || process.env.RELAY_SEND_PATH === 'direct' ? [process.env.RELAY_SEND_PATH] : ['werift', 'direct'];
+
 export type Received = { packets: number; keyframes: number; audioLevels: number[]; lastAt: number };
 /** One receive slot's RTP stream as it arrived: SSRCs, and steps where seq ≠ previous + 1. */
 export type SlotStream = { packets: number; ssrcs: Set<number>; lastSeq: number; jumps: number };

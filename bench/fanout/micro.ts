@@ -1,0 +1,111 @@
+/**
+ * `node --import tsx bench/fanout/micro.ts [--packets 20000] [--subscribers 10] [--rounds 3]` (as root: it
+ * re-runs itself in a loopback-only network namespace).
+ *
+ * The fan-out's relay-side cost per forwarded packet without the load generators: on a busy machine the
+ * `fanout` scenario's clients starve and lose packets, which makes its ratios noise. Here, in one
+ * process, a publisher and N subscribers connect (real ICE/DTLS-SRTP on loopback) to a relay — Palabre's
+ * RelayRoom on the direct or the werift send path, or the naive werift fan-out — then the clients are
+ * closed (their sockets too, so no CPU goes to receiving, as in the `ceiling` scenario) and packets are
+ * injected where werift would hand them over after decryption (the publication's `onRtp`, or the naive
+ * `onReceiveRtp` handler). CPU time (process.cpuUsage) per forwarded packet covers the forwarding
+ * decision, the rewrite, SRTP and the UDP send; not the receive side (one decrypt per incoming packet,
+ * shared by all N deliveries).
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
+import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
+import { RelayRoom } from '../../relay/sfu/transport/relay-room.ts';
+import { LoadPeer, vp8Payload } from './load.ts';
+
+const { values } = parseArgs({ options: { packets: { type: 'string', default: '20000' }, subscribers: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } } });
+const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
+if (!isolated) {
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Relay = { offer(session: string, sdp: string): Promise<string>; inject(packet: Buffer): void; close(): void };
+
+function palabre(sendPath: SendPath): Relay {
+  let answer: (sdp: string) => void = () => {};
+  const room = new RelayRoom('micro', (_s, m) => m.type === 'relay-answer' && answer(m.sdp), { peer: PEER, sendPath });
+  return {
+    offer: (session, sdp) => new Promise((resolve) => ((answer = resolve), void room.handle(session, { type: 'relay-offer', sdp, epoch: 0 }))),
+    inject: (packet) => {
+      const peer = room.peer('publisher')!;
+      peer.onRtp(peer.publications()[0]!, packet);
+    },
+    close: () => room.close(),
+  };
+}
+
+/** The naive fan-out of relay-proc.ts: a copy per subscriber into its sender's `sendRtp`. */
+function naive(): Relay {
+  const slots: RTCRtpTransceiver[] = [];
+  const pcs: RTCPeerConnection[] = [];
+  const fanout = (rtp: RtpPacket) => {
+    for (const slot of slots) slot.sender.sendRtp(rtp.serialize());
+  };
+  return {
+    async offer(_session, sdp) {
+      const pc = new RTCPeerConnection({ ...PEER, codecs: { audio: [useOPUS()], video: [useVP8()] } });
+      pcs.push(pc);
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      for (const t of pc.getTransceivers()) t.setDirection(t.offerDirection === 'sendonly' ? 'sendonly' : 'recvonly');
+      await pc.setLocalDescription(await pc.createAnswer());
+      slots.push(...pc.getTransceivers().filter((t) => t.direction === 'sendonly'));
+      return pc.localDescription!.sdp;
+    },
+    inject: (packet) => fanout(RtpPacket.deSerialize(packet)),
+    close: () => pcs.forEach((pc) => void pc.close()),
+  };
+}
+
+async function measure(relay: Relay, subscribers: number, packets: number): Promise<number> {
+  const peers = [new LoadPeer('publisher', 'publisher'), ...Array.from({ length: subscribers }, (_, i) => new LoadPeer(`subscriber-${i}`, 'subscriber'))];
+  for (const p of peers) {
+    await p.answer(await relay.offer(p.session, await p.offer()));
+    await p.connected;
+  }
+  const payload = vp8Payload();
+  const packet = (seq: number) => {
+    payload[1] = seq % 100 === 1 ? 0x00 : 0x01;
+    return new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: seq & 0xffff, timestamp: (seq * 3000) >>> 0, ssrc: 1234, marker: true }), payload).serialize();
+  };
+  for (let seq = 1; seq <= 5; seq++) relay.inject(packet(seq)); // a keyframe: every subscriber's layer goes live
+  await sleep(300);
+  for (const p of peers) await p.close();
+  await sleep(300);
+  const start = process.cpuUsage();
+  for (let seq = 6; seq < packets + 6; seq++) {
+    relay.inject(packet(seq));
+    if (seq % 50 === 0) await new Promise((r) => setImmediate(r)); // let the sends (promises, nextTicks) complete
+  }
+  await sleep(50);
+  const used = process.cpuUsage(start);
+  relay.close();
+  return (used.user + used.system) / (packets * subscribers);
+}
+
+const subscribers = Number(values.subscribers);
+const results: Record<string, number[]> = { direct: [], werift: [], naive: [] };
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const label of values.only ? [values.only] : round % 2 ? ['naive', 'werift', 'direct'] : ['direct', 'werift', 'naive']) {
+    const relay = label === 'naive' ? naive() : palabre(label as SendPath);
+    const us = await measure(relay, subscribers, Number(values.packets));
+    results[label]!.push(us);
+    console.log(`round ${round + 1} ${label}: ${us.toFixed(2)} µs CPU per forwarded packet (${Math.round(1e6 / us)} forwarded/s per core)`);
+    await sleep(500);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+if (values.only) process.exit(0);
+const [d, w, n] = ['direct', 'werift', 'naive'].map((k) => median(results[k]!));
+console.log(`median µs/forwarded: direct ${d!.toFixed(2)}, werift ${w!.toFixed(2)}, naive ${n!.toFixed(2)}`);
+console.log(`per-core throughput ratios: direct/naive ${(n! / d!).toFixed(2)}, werift/naive ${(n! / w!).toFixed(2)}, direct/werift ${(w! / d!).toFixed(2)}`);
+process.exit(0);

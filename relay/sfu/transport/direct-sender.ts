@@ -1,0 +1,116 @@
+/**
+ * The direct send path of one RelayPeer: finished RTP bytes → SRTP → the ICE connection, without
+ * werift's RTCRtpSender.
+ *
+ * What `RTCRtpSender.sendRtp` does per packet, and why the relay doesn't need it: it parses the buffer
+ * into an RtpPacket, rewrites SSRC/PT/seq/ts and rebuilds the extension list (the forwarder already
+ * wrote the slot's SSRC, PT, munged seq/ts and extensions), keeps the packet for NACKs (retransmit.ts
+ * does that, once per stream), computes an NTP time through strings and BigInt for its reports (here:
+ * a number per packet, sender-report.ts), then serialises the header again for SRTP (srtp-sealer.ts
+ * seals the bytes as they are). What stays werift's: the DTLS transport's SRTP keys and rollover state,
+ * the ICE connection (its nominated pair and socket), SRTCP for the reports.
+ *
+ * werift keeps nothing we give it here: the sealer reads the bytes and returns the header (a view of
+ * them) with a fresh encrypted payload and tag, which only the socket holds until the datagram is out
+ * (so the caller's bytes must not be reused before that: the forwarder's are fresh per delivery). The peer's send statistics (`bytesSent`,
+ * `packetsSent` on the transport, read by getStats) are kept up to date as werift's sendRtp would.
+ */
+import {
+  RtcpSenderInfo,
+  RtcpSourceDescriptionPacket,
+  RtcpSrPacket,
+  SourceDescriptionChunk,
+  SourceDescriptionItem,
+} from 'werift';
+import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, SrtpSession } from 'werift';
+import { iceSend } from './ice-send.ts';
+import { RtpSealer, rtpHeaderLength } from './srtp-sealer.ts';
+import { SlotSendStats, senderInfo } from './sender-report.ts';
+
+export type DirectSenderOptions = {
+  /** Sender report interval, ms (default 1000; RFC 3550 lets a few-stream sender report about that often). */
+  reportMs?: number;
+  now?: () => number;
+};
+
+const noop = () => {};
+
+export class DirectSender {
+  readonly drops = { 'not-connected': 0, malformed: 0 };
+  readonly #sealers = new WeakMap<RTCDtlsTransport, { session: SrtpSession; sealer: RtpSealer }>();
+  readonly #stats = new Map<number, SlotSendStats>();
+  readonly #now: () => number;
+  readonly #timer: NodeJS.Timeout;
+
+  /** `slots` lists the peer's current send transceivers, for the reports. */
+  constructor(readonly slots: () => Iterable<RTCRtpTransceiver>, options: DirectSenderOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#timer = setInterval(() => this.report(), options.reportMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  /** Seals and sends one RTP packet of slot `t`. False (counted) when not connected yet or not RTP. */
+  send(t: RTCRtpTransceiver, bytes: Uint8Array): boolean {
+    const transport = t.dtlsTransport;
+    const sealer = transport && transport.state === 'connected' ? this.#sealer(transport) : undefined;
+    if (!sealer) {
+      this.drops['not-connected']++;
+      return false;
+    }
+    const sealed = sealer.sealParts(bytes);
+    if (!sealed) {
+      this.drops.malformed++;
+      return false;
+    }
+    const length = bytes.length + sealer.overhead;
+    if (!iceSend(transport.iceTransport.connection, sealed, length)) {
+      this.drops['not-connected']++;
+      return false;
+    }
+    transport.bytesSent += length;
+    transport.packetsSent++;
+    const ssrc = t.sender.ssrc;
+    let stats = this.#stats.get(ssrc);
+    if (!stats) {
+      stats = new SlotSendStats(ssrc, t.sender.codec?.clockRate ?? 90_000);
+      this.#stats.set(ssrc, stats);
+    }
+    const ts = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+    stats.sent(ts, bytes.length - rtpHeaderLength(bytes), this.#now());
+    return true;
+  }
+
+  /** Sends a sender report (with the CNAME, as RFC 3550 compound packets want) for each slot that sent. */
+  report(): void {
+    const now = this.#now();
+    for (const t of this.slots()) {
+      const stats = this.#stats.get(t.sender.ssrc);
+      const info = stats && senderInfo(stats, now);
+      const transport = t.dtlsTransport;
+      if (!info || transport?.state !== 'connected') continue;
+      const packets: RtcpPacket[] = [new RtcpSrPacket({ ssrc: t.sender.ssrc, senderInfo: new RtcpSenderInfo(info) })];
+      // werift's sender keeps the CNAME it negotiated private; its reports carry it, so ours do too.
+      const cname = (t.sender as unknown as { cname?: string }).cname;
+      if (cname) {
+        const chunk = new SourceDescriptionChunk({ source: t.sender.ssrc, items: [new SourceDescriptionItem({ type: 1, text: cname })] });
+        packets.push(new RtcpSourceDescriptionPacket({ chunks: [chunk] }));
+      }
+      transport.sendRtcp(packets).catch(noop);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** The sealer of a transport's current SRTP session (werift makes the session once DTLS is up). */
+  #sealer(transport: RTCDtlsTransport): RtpSealer | undefined {
+    const session = transport.srtp as SrtpSession | undefined;
+    if (!session) return undefined;
+    const known = this.#sealers.get(transport);
+    if (known?.session === session) return known.sealer;
+    const sealer = new RtpSealer(session.localContext);
+    this.#sealers.set(transport, { session, sealer });
+    return sealer;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * SRTP protection (RFC 3711 / RFC 7714) of RTP packets that are already bytes, for the direct send path.
+ *
+ * werift's `SrtpSession.encrypt(payload, header)` wants an `RtpHeader` object, serialises it again and
+ * builds its IV through BigInt and generic buffer writers; the relay has the finished packet in hand, so
+ * this seals the bytes as they are, under the same session keys (read off werift's local SRTP context)
+ * and the same rollover state (werift's patched `updateRolloverCount` on the context's per-SSRC state),
+ * so werift and this sealer could even take turns on one SSRC without disagreeing about the ROC.
+ *
+ * - AES_CM_128_HMAC_SHA1_80: AES-CTR under IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16, then a 10-byte
+ *   HMAC-SHA1 tag over header ‖ encrypted payload ‖ ROC.
+ * - AEAD_AES_128_GCM: IV = (00 00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt (12 bytes), the header as AAD, a 16-byte tag.
+ *
+ * Node's cipher objects can't be reset, so each packet still costs a cipher (and an HMAC) object; the IV
+ * scratch is reused (createCipheriv copies it). `sealParts` leaves the packet in three pieces for a
+ * scatter/gather send (no copy into one buffer); the socket may hold them until the datagram is out.
+ */
+import { createCipheriv, createHmac } from 'node:crypto';
+import type { SrtpSession } from 'werift';
+
+/** werift's local SRTP context (keys, profile, per-SSRC rollover state); werift doesn't export its name. */
+export type SrtpContext = SrtpSession['localContext'];
+
+/** werift's protection profile numbers (RFC 5764 §4.1.2 / RFC 7714 §14.2). */
+const PROFILE_SHA1_80 = 0x0001;
+const PROFILE_GCM = 0x0007;
+const SHA1_TAG = 10;
+const GCM_TAG = 16;
+
+export class UnsupportedProfileError extends Error {
+  override name = 'UnsupportedProfileError';
+}
+
+/** The RTP header length (fixed part, CSRCs, extension block), or -1 if the packet is too short for it. */
+export function rtpHeaderLength(rtp: Uint8Array): number {
+  let length = 12 + 4 * (rtp[0]! & 0x0f);
+  if (rtp[0]! & 0x10) {
+    if (length + 4 > rtp.length) return -1;
+    length += 4 + 4 * ((rtp[length + 2]! << 8) | rtp[length + 3]!);
+  }
+  return length <= rtp.length ? length : -1;
+}
+
+export class RtpSealer {
+  readonly gcm: boolean;
+  readonly #context: SrtpContext;
+  readonly #key: Buffer;
+  readonly #salt: Buffer;
+  readonly #auth: Buffer;
+  readonly #iv: Buffer;
+  readonly #roc = Buffer.alloc(4);
+
+  constructor(context: SrtpContext) {
+    if (context.profile !== PROFILE_SHA1_80 && context.profile !== PROFILE_GCM) throw new UnsupportedProfileError(`SRTP profile ${context.profile}`);
+    this.#context = context;
+    this.gcm = context.profile === PROFILE_GCM;
+    this.#key = context.srtpSessionKey;
+    this.#salt = context.srtpSessionSalt;
+    this.#auth = context.srtpSessionAuthTag;
+    this.#iv = Buffer.alloc(this.gcm ? 12 : 16);
+  }
+
+  /** Bytes added to every packet. */
+  get overhead(): number {
+    return this.gcm ? GCM_TAG : SHA1_TAG;
+  }
+
+  /** The protected packet in one fresh buffer, or undefined for a packet that isn't well-formed RTP. Advances the ROC state. */
+  seal(rtp: Uint8Array): Buffer | undefined {
+    const parts = this.sealParts(rtp);
+    return parts && Buffer.concat(parts);
+  }
+
+  /**
+   * The protected packet as [header, encrypted payload, tag], to send as one datagram (scatter/gather)
+   * without copying them together. The header is a view of `rtp`: keep `rtp` unchanged until it is sent.
+   */
+  sealParts(rtp: Uint8Array): [Uint8Array, Buffer, Buffer] | undefined {
+    if (rtp.length < 12 || rtp[0]! >> 6 !== 2) return undefined;
+    const headerLength = rtpHeaderLength(rtp);
+    if (headerLength < 0) return undefined;
+    const seq = (rtp[2]! << 8) | rtp[3]!;
+    const ssrc = ((rtp[8]! << 24) | (rtp[9]! << 16) | (rtp[10]! << 8) | rtp[11]!) >>> 0;
+    const context = this.#context;
+    const roc = context.updateRolloverCount(seq, context.getSrtpSsrcState(ssrc));
+    const header = rtp.subarray(0, headerLength);
+    const payload = rtp.subarray(headerLength);
+    const iv = this.#iv;
+    const salt = this.#salt;
+    if (this.gcm) {
+      iv.writeUInt16BE(0, 0);
+      iv.writeUInt32BE(ssrc, 2);
+      iv.writeUInt32BE(roc, 6);
+      iv.writeUInt16BE(seq, 10);
+      for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ salt[i]!;
+      const cipher = createCipheriv('aes-128-gcm', this.#key, iv);
+      cipher.setAAD(header);
+      const encrypted = cipher.update(payload);
+      cipher.final();
+      return [header, encrypted, cipher.getAuthTag()];
+    }
+    iv.writeUInt32BE(0, 0);
+    iv.writeUInt32BE(ssrc, 4);
+    iv.writeUInt32BE(roc, 8);
+    iv.writeUInt32BE((seq << 16) >>> 0, 12);
+    for (let i = 0; i < salt.length; i++) iv[i] = iv[i]! ^ salt[i]!;
+    const encrypted = createCipheriv('aes-128-ctr', this.#key, iv).update(payload);
+    this.#roc.writeUInt32BE(roc >>> 0, 0);
+    const tag = createHmac('sha1', this.#auth).update(header).update(encrypted).update(this.#roc).digest().subarray(0, SHA1_TAG);
+    return [header, encrypted, tag];
+  }
+}
