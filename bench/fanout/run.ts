@@ -91,9 +91,9 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       const cpu = treeCpuSeconds(child.pid!) - cpu0;
       const received = subscribers.reduce((a, s) => a + s.received, 0);
       if (process.env.FANOUT_DEBUG) console.error('per subscriber', subscribers.map((s) => s.received).join(','), 'sent', sent, 'user/sys s', userSys(child.pid!).map((x, i) => x - us0[i]!));
-      const stats = await request(child, (m: any) => m?.stats, 5000).catch(() => ({ rss: 0 }));
+      const reply = request(child, (m: any) => m?.stats as { rss: number } | undefined, 5000);
       child.send({ stats: true });
-      const { rss } = await request(child, (m: any) => m?.stats as { rss: number } | undefined, 5000).catch(() => stats);
+      const { rss } = await reply;
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
       rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20 });
       if (loss > 0.01) break;
