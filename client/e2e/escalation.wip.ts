@@ -17,6 +17,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { RelayProcess, TRACK_PEER_CONNECTIONS, freePort, launchBrowser, sleep } from './harness.ts';
+import { STATS_LOG, resetStats, statsTimeline } from './stats-log.ts';
 
 const MAX_GAP_MS = 1000;
 let relay: RelayProcess;
@@ -110,6 +111,7 @@ async function join(name: string): Promise<Page> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   await context.addInitScript(TRACK_PEER_CONNECTIONS);
   await context.addInitScript(FRAME_GAPS);
+  if (process.env.STATS_TIMELINE) await context.addInitScript(STATS_LOG);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
   await page.goto(link);
@@ -147,7 +149,9 @@ test('four participants are a mesh; the fourth warms the room: idle relay connec
 
 test('the fifth escalates the room: no tile stops for 1 s, then only the relay connection is left', async () => {
   await Promise.all(people.map(({ page }) => resetGaps(page)));
+  if (process.env.STATS_TIMELINE) await Promise.all(people.map(({ page }) => resetStats(page)));
   const t0 = Date.now();
+  console.log(`  reset at ${t0 % 1000000}`);
   await join('Ed');
   const settledMs = await until('every page on the relay, settled', 30_000, async () => {
     const paths = await Promise.all(people.map(({ page }) => pathOf(page)));
@@ -163,6 +167,7 @@ test('the fifth escalates the room: no tile stops for 1 s, then only the relay c
   console.log(`  escalation settled on every page ${settledMs} ms after the fifth opened the link`);
   for (const r of report) console.log(`  ${r.name}: longest gap per tile ${r.gaps.map((g) => `${g.maxGapMs} ms (ended at ${g.gapEndedAt}, swapped at ${g.swappedAt.join('/')})`).join(', ')}`);
   console.log(`  longest decode gap on any tile during the switch: ${longest} ms`);
+  if (process.env.STATS_TIMELINE) for (const { name, page } of people.slice(0, 4)) console.log(`--- ${name}\n${await statsTimeline(page, 2000, 9000)}`);
   for (const r of report) for (const g of r.gaps) assert.ok(g.maxGapMs < MAX_GAP_MS, `${r.name}: tile ${g.sessionId} stopped for ${g.maxGapMs} ms`);
   for (const { name, page } of people) {
     const open = await pcs(page);

@@ -19,7 +19,8 @@ import SimplePeer from 'simple-peer/simplepeer.min.js';
 import type { PeerInfo } from '../../../relay/signal/protocol.ts';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPolicy.ts';
 import { meshInitiator } from '../lib/pathSwitch.ts';
-import { classifyStreams, parseStreamsMessage, type StreamsMessage } from '../lib/remoteStreams.ts';
+import { classifyStreams, type StreamsMessage } from '../lib/remoteStreams.ts';
+import { parseLinkMessage, setSenderActive } from '../lib/linkMessages.ts';
 import { media } from './media.ts';
 
 export type RemoteView = {
@@ -44,6 +45,8 @@ type Link = {
   lastRestartAt: number | null;
   streams: MediaStream[];
   info: StreamsMessage | null;
+  /** We told the remote we no longer need its camera video on this link (it shows it from the relay). */
+  releasedCamera: boolean;
 };
 
 type Entry = {
@@ -123,11 +126,18 @@ export function createMesh(options: MeshOptions) {
     }
   };
 
+  /** The remote does (not) want our camera video on this link: its encoding goes (in)active. */
+  const sendCamera = async (link: Link, wanted: boolean) => {
+    const track = media.stream()?.getVideoTracks()[0];
+    const sender = track ? link.peer._pc.getSenders().find((s) => s.track === track) : undefined;
+    if (sender && !(await setSenderActive(sender, wanted))) console.warn('mesh: could not change the camera encoding of a link');
+  };
+
   const connectLink = (entry: Entry, initiator: boolean): Link => {
     entry.link?.peer.destroy();
     const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
     const peer = new SimplePeer({ initiator, trickle: true, objectMode: true, config: { iceServers }, streams: outbound }) as Peer;
-    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null };
+    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false };
     entry.link = link;
     entry.set.connected(false);
     entry.set.cameraDecoding(false);
@@ -143,8 +153,9 @@ export function createMesh(options: MeshOptions) {
       sendInfo(link);
     });
     peer.on('data', (chunk: unknown) => {
-      const message = parseStreamsMessage(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array));
+      const message = parseLinkMessage(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array));
       if (!message || !current()) return;
+      if (message.kind === 'camera') return void sendCamera(link, message.wanted);
       link.info = message;
       publishStreams(entry);
     });
@@ -291,6 +302,17 @@ export function createMesh(options: MeshOptions) {
       if (!on) return;
       for (const entry of entries.values()) {
         if (!isLive(entry) && meshInitiator(options.selfSessionId, entry.view.sessionId)) connectLink(entry, true);
+      }
+    },
+    /** This remote's tile shows its camera from the relay now: ask it to stop encoding its camera for us. */
+    releaseCamera(sessionId: string) {
+      const link = entries.get(sessionId)?.link;
+      if (!link || link.releasedCamera || !link.peer.connected) return;
+      try {
+        link.peer.send(JSON.stringify({ kind: 'camera', wanted: false }));
+        link.releasedCamera = true;
+      } catch {
+        /* channel closing: the link goes away with the switch anyway */
       }
     },
     /** Drops every link (the relay carries the media now); entries stay for the tiles. */

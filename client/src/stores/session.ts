@@ -30,6 +30,7 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
 
   const doc = createRoomDoc(roomId, join.token, self);
   const [error, setError] = createSignal<{ code: string; message: string } | null>(null);
+  const [dominant, setDominant] = createSignal<string | null>(null);
   let iceServers: RTCIceServer[] = [];
   const mesh = createMesh({
     sendSignal: (to, data) => signalling.send({ type: 'signal', to, data }),
@@ -90,6 +91,9 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
       case 'slots':
         relay.setSlots(message);
         break;
+      case 'speaker':
+        setDominant(message.sessionId);
+        break;
       default:
         assertNever(message);
     }
@@ -140,6 +144,8 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
     /** The last fatal error from the relay (e.g. room-full with its limit), for the end screen. */
     error,
     remotes: mesh.remotes,
+    /** The relay's dominant speaker (relay mode only; null in a mesh, where the client decides). */
+    dominant: () => (path.target() === 'relay' ? dominant() : null),
     path,
     relay,
     participants,

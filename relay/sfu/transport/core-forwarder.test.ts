@@ -122,4 +122,24 @@ test('a leaving session neither receives nor is forwarded any more', () => {
   assert.ok(f.drops['unknown-stream'] > 0);
 });
 
+test('the dominant speaker: told once when a talker takes the role, and again when it leaves', () => {
+  const f = room();
+  const told: Array<[number, string | null]> = [];
+  for (const p of roomTraffic({ publishers: N, video: false, talkers: 1, durationMs: 3000, seed: 9 })) {
+    if (p.at % 100 === 0) {
+      const { speaker } = f.tick(p.at);
+      if (speaker !== undefined) told.push([p.at, speaker]);
+    }
+    f.onPacket(audioPub(p.publisher), p.bytes, p.at);
+  }
+  assert.is(told.length, 1, JSON.stringify(told));
+  const [at, who] = told[0]!;
+  assert.ok(who !== null && ids.includes(who), `a participant (${who})`);
+  assert.ok(at >= 300 && at <= 1000, `after the first-take hold (${at} ms)`);
+  assert.is(f.dominant.current, who);
+  f.removeSession(who!, 3000);
+  assert.is(f.tick(3100).speaker, null, 'the dominant speaker left: nobody');
+  assert.is(f.tick(3200).speaker, undefined, 'told once');
+});
+
 test.run();

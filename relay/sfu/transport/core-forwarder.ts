@@ -10,6 +10,8 @@
  * - Audio slots are anonymous: the core puts the loudest speakers in them. `audioSlots` says who is
  *   where for the `slots` message, and `tick` names the subscribers whose audio occupants changed
  *   since they were last told (at most every `audioAnnounceMs`), for speaking indicators.
+ * - The dominant speaker (the large view) is a slower decision over the same levels, made in `tick`
+ *   too; `tick` returns it when it changed, for the room to tell everyone.
  * - Simulcast: a camera's streams (one per rid) are layers 0/1/2, by q/h/f when the rids are those,
  *   else in the offer's order; a camera without simulcast is one layer. Keyframe requests come out of
  *   the core's KeyframeRequester (the one throttle) as the publication (layer) to send a PLI to.
@@ -23,8 +25,8 @@
 import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
 import { writeRtpSeqTs } from '../forward/index.ts';
-import { SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
-import type { KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind } from '../select/index.ts';
+import { DominantSpeaker, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
+import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind } from '../select/index.ts';
 import { AUDIO_LEVEL_URI, rewriteForSlot } from './forwarder.ts';
 import type { Forwarded, Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import type { AudioSlot, VideoSlot, VideoSource } from './protocol.ts';
@@ -37,6 +39,7 @@ export type CoreForwarderOptions = {
   audioAnnounceMs?: number;
   /** Tile size assumed for seated videos of a subscriber that sent no view (default 320×180: the smallest layer). */
   defaultTile?: { width: number; height: number };
+  dominantSpeaker?: Partial<DominantSpeakerParams>;
 };
 
 type Stream = { pub: Publication; core: CorePublication; layer: number };
@@ -56,6 +59,7 @@ const EMPTY: Forwarded[] = [];
 export class CoreForwarder implements Forwarder {
   readonly subscriptions: Subscriptions;
   readonly core: Core;
+  readonly dominant: DominantSpeaker;
   readonly drops = { 'unknown-stream': 0, 'unknown-slot': 0, malformed: 0 };
   readonly #audioAnnounceMs: number;
   readonly #defaultTile: { width: number; height: number };
@@ -67,10 +71,13 @@ export class CoreForwarder implements Forwarder {
   readonly #pool: Forwarded[] = [];
   readonly #result: Forwarded[] = [];
   readonly #occupants: Array<string | null> = [];
+  /** A dominant speaker who left, told at the next tick. */
+  #dominantChange: DominantSpeakerChange | undefined;
 
   constructor(options: CoreForwarderOptions = {}) {
     this.subscriptions = new Subscriptions(options.subscriptions);
     this.core = new Core(this.subscriptions);
+    this.dominant = new DominantSpeaker(options.dominantSpeaker);
     this.#audioAnnounceMs = options.audioAnnounceMs ?? 250;
     this.#defaultTile = options.defaultTile ?? { width: 320, height: 180 };
   }
@@ -128,7 +135,8 @@ export class CoreForwarder implements Forwarder {
   }
 
   /** The session is gone: as subscriber and as publisher. */
-  removeSession(sessionId: string): void {
+  removeSession(sessionId: string, now = 0): void {
+    this.#dominantChange ??= this.dominant.remove(sessionId, now);
     this.core.removeSubscriber(sessionId);
     this.#subscribers.delete(sessionId);
     const mine = [...this.#streams.values()].filter((s) => s.pub.sessionId === sessionId).map((s) => s.pub);
@@ -215,15 +223,17 @@ export class CoreForwarder implements Forwarder {
    * The periodic decision (every 100–250 ms): layers for everyone; keyframe requests to send now; and
    * the subscribers to send a `slots` message because their audio occupants changed.
    */
-  tick(now: number): { keyframes: Publication[]; audioChanged: string[] } {
+  tick(now: number): { keyframes: Publication[]; audioChanged: string[]; speaker?: string | null } {
     const keyframes = this.#toPublications(this.subscriptions.update(now));
+    const change = this.dominant.update(now, this.subscriptions.speakers) ?? this.#dominantChange;
+    this.#dominantChange = undefined;
     const audioChanged: string[] = [];
     for (const [id, s] of this.#subscribers) {
       if (now - s.announcedAt < this.#audioAnnounceMs) continue;
       const occupants = this.core.audioOccupants(id, now, this.#occupants);
       if (occupants.some((o, i) => o !== (s.announced[i] ?? null))) audioChanged.push(id);
     }
-    return { keyframes, audioChanged };
+    return change ? { keyframes, audioChanged, speaker: change.to ?? null } : { keyframes, audioChanged };
   }
 
   #toPublications(requests: readonly KeyframeRequest[]): Publication[] {

@@ -86,10 +86,14 @@ export type AudioSlot = { mid: string; sessionId: string | null };
 export type VideoSlot = { mid: string; sessionId: string | null; source: VideoSource | null };
 export type SlotsMessage = { type: 'slots'; audio: AudioSlot[]; video: VideoSlot[] };
 
+/** The dominant speaker (select/dominant-speaker.ts) changed; null: nobody (yet). Drives the large view. */
+export type SpeakerMessage = { type: 'speaker'; sessionId: string | null };
+
 export type RelayServerMessage =
   | { type: 'relay-answer'; sdp: string }
   | { type: 'relay-candidate'; candidate: IceCandidate | null }
-  | SlotsMessage;
+  | SlotsMessage
+  | SpeakerMessage;
 
 /** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
 export const relayServerMessage = z.discriminatedUnion('type', [
@@ -102,6 +106,7 @@ export const relayServerMessage = z.discriminatedUnion('type', [
       video: z.array(z.object({ mid, sessionId: sessionId.nullable(), source: videoSource.nullable() }).strict()),
     })
     .strict(),
+  z.object({ type: z.literal('speaker'), sessionId: sessionId.nullable() }).strict(),
 ]);
 
 export type RelayParseResult = { ok: true; message: RelayClientMessage } | { ok: false; message: string };

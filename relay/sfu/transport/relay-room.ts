@@ -130,6 +130,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           }
           if (peer.closed) return;
           this.send(sessionId, { type: 'relay-answer', sdp });
+          if (!this.#answered.has(sessionId) && this.core) this.send(sessionId, { type: 'speaker', sessionId: this.core.dominant.current ?? null });
           this.#answered.add(sessionId);
           const mids = peer.slotMids();
           this.#retransmit?.keepSlots(sessionId, [...mids.audio, ...mids.video]);
@@ -196,7 +197,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#answered.delete(sessionId);
     this.#views.delete(sessionId);
     for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
-    this.core?.removeSession(sessionId);
+    this.core?.removeSession(sessionId, this.#now());
     this.#retransmit?.removeSession(sessionId);
     this.#announce(this.#table.removeSession(sessionId));
   }
@@ -216,9 +217,10 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   /** The core's periodic decision: layers, due keyframe requests, audio occupants to tell. */
   #tick(): void {
     if (!this.core || this.#closed) return;
-    const { keyframes, audioChanged } = this.core.tick(this.#now());
+    const { keyframes, audioChanged, speaker } = this.core.tick(this.#now());
     this.#pli(keyframes);
     for (const s of audioChanged) if (this.#answered.has(s)) this.send(s, this.#message(s));
+    if (speaker !== undefined) for (const s of this.#answered) this.send(s, { type: 'speaker', sessionId: speaker });
   }
 
   /** One answer's worth of publication changes: seats are decided, then announced once per subscriber. */
