@@ -8,6 +8,7 @@
  * - layer-policy: which simulcast layer each shown video gets, from tile size, layers and budget;
  * - layer-selector: that choice over time (upgrade hysteresis) and layer switches at keyframes;
  * - keyframe-requester: PLI/FIR throttling and coalescing per stream;
+ * - bandwidth: rate meters and the loss-based estimate (receiver reports, REMB) that caps layers;
  * - subscriptions: last-N, and `shouldForward`, the per-packet decision combining them.
  */
 export { RtpHeader, isH264Keyframe, isVp8Keyframe } from './rtp-header.ts';
@@ -38,6 +39,7 @@ export {
 } from './layer-policy.ts';
 export { DEFAULT_LAYER_SELECTOR, LadderError, LayerSelector, VideoSource, VideoSubscription, type LayerSelectorParams } from './layer-selector.ts';
 export { DEFAULT_KEYFRAME_REQUESTER, KeyframeRequester, type KeyframeRequesterParams } from './keyframe-requester.ts';
+export { DEFAULT_LOSS_BASED, LossBasedEstimate, RateMeter, type LossBasedParams } from './bandwidth.ts';
 export {
   Subscriptions,
   type DropReason,

@@ -202,6 +202,22 @@ export class Subscriptions {
     this.#subscribers.get(subscriberId)?.selector.setBandwidth(bps - this.#audioReserveBps, now);
   }
 
+  /**
+   * What the subscriber's shown videos cost at their lowest sent layers, plus the audio reserve,
+   * bits/s: the least a bandwidth estimate must allow for no video to pause.
+   */
+  floorBps(subscriberId: string): number {
+    const s = this.#subscribers.get(subscriberId);
+    if (!s) return 0;
+    let bps = this.#audioReserveBps;
+    for (const sub of s.selector.subscriptions) {
+      if (!(sub.width > 0 && sub.height > 0)) continue;
+      const floor = sub.source.active.indexOf(true);
+      if (floor >= 0) bps += sub.source.bitrate[floor]!;
+    }
+    return bps;
+  }
+
   /** The periodic decision (every 100–250 ms): layers for everyone, and the keyframe requests to send now. */
   update(now: number): readonly KeyframeRequest[] {
     this.#requests.length = 0;

@@ -122,6 +122,28 @@ test('a leaving session neither receives nor is forwarded any more', () => {
   assert.ok(f.drops['unknown-stream'] > 0);
 });
 
+test('receiver reports: heavy loss moves a large tile down the ladder, clean reports bring it back up', () => {
+  const f = room();
+  f.seatVideo('p5', seats('p1', null), [{ sessionId: 'p1', source: 'camera', width: 1280, height: 720 }], 0);
+  const layerAt: Array<[number, string]> = [];
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 0, durationMs: 20_000, seed: 3 })) {
+    if (p.at % 100 === 0) f.tick(p.at);
+    // 30 % loss reported between 4 and 6 s, none otherwise; a report per second
+    if (p.at % 1000 === 0 && p.publisher === 0 && p.kind === 'audio') f.feedback('p5', { type: 'receiver-report', fractionLost: p.at >= 4000 && p.at < 6000 ? 0.3 : 0, packetsLost: 0, jitter: 0, highestSequence: 0 }, p.at);
+    const pub = p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher, p.layer);
+    for (const out of f.onPacket(pub, p.bytes, p.at)) {
+      if (out.subscriber !== 'p5' || out.slotMid !== 'v0') continue;
+      const rid = pub.rid!;
+      if (layerAt.at(-1)?.[1] !== rid) layerAt.push([p.at, rid]);
+    }
+  }
+  const rids = layerAt.map(([, r]) => r);
+  assert.is(rids[0], 'f', JSON.stringify(layerAt));
+  const down = layerAt.findIndex(([at, r]) => at >= 4000 && r !== 'f');
+  assert.ok(down > 0 && layerAt[down]![0] < 7000, `down within a keyframe interval of the loss: ${JSON.stringify(layerAt)}`);
+  assert.is(rids.at(-1), 'f', `back to f once reports are clean: ${JSON.stringify(layerAt)}`);
+});
+
 test('the dominant speaker: told once when a talker takes the role, and again when it leaves', () => {
   const f = room();
   const told: Array<[number, string | null]> = [];

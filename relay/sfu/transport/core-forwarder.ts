@@ -10,6 +10,11 @@
  * - Audio slots are anonymous: the core puts the loudest speakers in them. `audioSlots` says who is
  *   where for the `slots` message, and `tick` names the subscribers whose audio occupants changed
  *   since they were last told (at most every `audioAnnounceMs`), for speaking indicators.
+ * - Bandwidth: what each subscriber is sent (a RateMeter) and its receiver reports and REMB make a
+ *   loss-based estimate (select/bandwidth.ts) that caps its layers (loss alone never below the lowest
+ *   layers of what it shows: that pauses only on the subscriber's own REMB); each simulcast layer's measured
+ *   bitrate replaces the ladder's nominal one once a second, and a layer silent for a whole second
+ *   counts as not sent (browsers drop layers under CPU or bandwidth pressure).
  * - The dominant speaker (the large view) is a slower decision over the same levels, made in `tick`
  *   too; `tick` returns it when it changed, for the room to tell everyone.
  * - Simulcast: a camera's streams (one per rid) are layers 0/1/2, by q/h/f when the rids are those,
@@ -25,10 +30,11 @@
 import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
 import { writeRtpSeqTs } from '../forward/index.ts';
-import { DominantSpeaker, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
+import { DominantSpeaker, LossBasedEstimate, RateMeter, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
 import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind } from '../select/index.ts';
 import { AUDIO_LEVEL_URI, rewriteForSlot } from './forwarder.ts';
 import type { Forwarded, Forwarder, Publication, SlotInfo } from './forwarder.ts';
+import type { SlotFeedback } from './feedback.ts';
 import type { AudioSlot, VideoSlot, VideoSource } from './protocol.ts';
 
 export type ViewTile = { sessionId: string; source: VideoSource; width: number; height: number };
@@ -42,7 +48,7 @@ export type CoreForwarderOptions = {
   dominantSpeaker?: Partial<DominantSpeakerParams>;
 };
 
-type Stream = { pub: Publication; core: CorePublication; layer: number };
+type Stream = { pub: Publication; core: CorePublication; layer: number; meter: RateMeter | undefined };
 type Subscriber = {
   audioMids: string[];
   slots: Map<string, SlotInfo>;
@@ -50,6 +56,8 @@ type Subscriber = {
   seated: Map<string, string | null>;
   announced: Array<string | null>;
   announcedAt: number;
+  sent: RateMeter;
+  bandwidth: LossBasedEstimate;
 };
 
 const QHF = ['q', 'h', 'f'];
@@ -71,6 +79,7 @@ export class CoreForwarder implements Forwarder {
   readonly #pool: Forwarded[] = [];
   readonly #result: Forwarded[] = [];
   readonly #occupants: Array<string | null> = [];
+  #measuredAt = -Infinity;
   /** A dominant speaker who left, told at the next tick. */
   #dominantChange: DominantSpeakerChange | undefined;
 
@@ -89,13 +98,15 @@ export class CoreForwarder implements Forwarder {
       this.drops['unknown-stream']++;
       return EMPTY;
     }
+    stream.meter?.add(packet.length, now);
     const n = this.core.onPacket(stream.core, stream.layer, packet, now, this.#deliveries);
     const result = this.#result;
     result.length = 0;
     for (let i = 0; i < n; i++) {
       const d = this.#deliveries[i]!;
-      const slot = this.#subscribers.get(d.subscriberId)?.slots.get(d.slotId);
-      if (!slot) {
+      const subscriber = this.#subscribers.get(d.subscriberId);
+      const slot = subscriber?.slots.get(d.slotId);
+      if (!subscriber || !slot) {
         this.drops['unknown-slot']++;
         continue;
       }
@@ -105,6 +116,7 @@ export class CoreForwarder implements Forwarder {
         continue;
       }
       writeRtpSeqTs(bytes, d.seq, d.ts);
+      subscriber.sent.add(bytes.length, now);
       const f = (this.#pool[result.length] ??= { subscriber: '', slotMid: '', bytes });
       f.subscriber = d.subscriberId;
       f.slotMid = d.slotId;
@@ -122,7 +134,7 @@ export class CoreForwarder implements Forwarder {
       s = undefined;
     }
     if (!s) {
-      s = { audioMids: [...mids.audio], slots: new Map(), seated: new Map(), announced: [], announcedAt: -Infinity };
+      s = { audioMids: [...mids.audio], slots: new Map(), seated: new Map(), announced: [], announcedAt: -Infinity, sent: new RateMeter(), bandwidth: new LossBasedEstimate() };
       this.#subscribers.set(sessionId, s);
       this.core.addSubscriber(sessionId, mids.audio);
     }
@@ -167,7 +179,7 @@ export class CoreForwarder implements Forwarder {
       const core: CorePublication = kind === 'audio'
         ? { publisherId: pub.sessionId, kind, codec: 'opus', ...(levelId === undefined ? {} : { audioLevelExtId: levelId }) }
         : { publisherId: pub.sessionId, kind, codec: 'vp8' };
-      this.#streams.set(pub.id, { pub, core, layer });
+      this.#streams.set(pub.id, { pub, core, layer, meter: kind === 'audio' ? undefined : new RateMeter() });
       const key = `${pub.sessionId} ${kind}`;
       let layers = this.#layers.get(key);
       if (!layers) {
@@ -210,6 +222,35 @@ export class CoreForwarder implements Forwarder {
     return request ? this.#toPublications([request]) : [];
   }
 
+  /** A subscriber's receiver report or REMB about one of its slots: its bandwidth estimate may change. */
+  feedback(subscriber: string, feedback: SlotFeedback, now: number): void {
+    const s = this.#subscribers.get(subscriber);
+    if (!s) return;
+    if (feedback.type === 'receiver-report') {
+      // Loss alone moves tiles down the ladder but never pauses one: random loss (Wi-Fi) looks the
+      // same as congestion in a receiver report, and a frozen face is the worst outcome.
+      const estimate = s.bandwidth.report(feedback.fractionLost, s.sent.bps(now), now);
+      // Measured bitrates swing (keyframes): half as much again keeps the floors clear of the line.
+      if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, Math.max(estimate, 1.5 * this.subscriptions.floorBps(subscriber)), now);
+    } else if (feedback.type === 'remb') {
+      // The subscriber's own estimate is authoritative: below the floors, videos pause.
+      const estimate = s.bandwidth.remb(feedback.bitrate);
+      if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, estimate, now);
+    }
+  }
+
+  /** Each video layer's measured bitrate and whether it is sent at all (called once a second by `tick`). */
+  #measureLayers(now: number): void {
+    for (const stream of this.#streams.values()) {
+      if (!stream.meter?.settled(now) || stream.core.kind === 'audio') continue;
+      const source = this.subscriptions.source(stream.pub.sessionId, stream.core.kind);
+      if (!source) continue;
+      const bps = stream.meter.bps(now);
+      source.setActive(stream.layer, bps > 0);
+      if (bps > 0) source.setBitrate(stream.layer, bps);
+    }
+  }
+
   /** Who is in each audio slot now, as the subscriber is told; remembered as announced. */
   audioSlots(subscriber: string, now: number): AudioSlot[] {
     const s = this.#subscribers.get(subscriber);
@@ -224,6 +265,10 @@ export class CoreForwarder implements Forwarder {
    * the subscribers to send a `slots` message because their audio occupants changed.
    */
   tick(now: number): { keyframes: Publication[]; audioChanged: string[]; speaker?: string | null } {
+    if (now - this.#measuredAt >= 1000) {
+      this.#measuredAt = now;
+      this.#measureLayers(now);
+    }
     const keyframes = this.#toPublications(this.subscriptions.update(now));
     const change = this.dominant.update(now, this.subscriptions.speakers) ?? this.#dominantChange;
     this.#dominantChange = undefined;

@@ -260,7 +260,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#requestKeyframesFor(sessionId);
   }
 
-  /** PLI/FIR ask for a keyframe; NACKs are answered here on the direct path (werift's, on its own); reports and REMB are not used yet. */
+  /** PLI/FIR ask for a keyframe; NACKs are answered here on the direct path (werift's, on its own); receiver reports and REMB feed the core's bandwidth estimate. */
   #onFeedback(subscriber: string, mid: string, feedback: SlotFeedback): void {
     if (feedback.type === 'nack' && this.#retransmit) {
       const peer = this.#peers.get(subscriber);
@@ -268,6 +268,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
       if (slot) for (const bytes of this.#retransmit.respond(slot, feedback.seqs, this.#now())) peer!.send(mid, bytes);
       return;
     }
+    if (feedback.type === 'receiver-report' || feedback.type === 'remb') return this.core?.feedback(subscriber, feedback, this.#now());
     if (feedback.type !== 'pli' && feedback.type !== 'fir') return;
     if (this.core) return this.#pli(this.core.pictureLost(subscriber, mid, this.#now()));
     const occupant = this.#table.occupant(subscriber, mid);
