@@ -69,7 +69,7 @@ export const en = {
   qualityGood: 'Connection: good',
   qualityFair: 'Connection: fair',
   qualityPoor: 'Connection: poor',
-  qualityDetail: '{label} (loss {loss} %, jitter {jitter} ms, {fps} fps)',
+  qualityDetail: '{label} (loss {loss} %, jitter {jitter} ms, {fps} fps, frozen {frozen} s)',
   pages: 'Pages of the video grid',
   previousPage: 'Previous page',
   nextPage: 'Next page',

@@ -70,7 +70,7 @@ export const fr: Messages = {
   qualityGood: 'Connexion : bonne',
   qualityFair: 'Connexion : moyenne',
   qualityPoor: 'Connexion : faible',
-  qualityDetail: '{label} (pertes {loss} %, gigue {jitter} ms, {fps} im/s)',
+  qualityDetail: '{label} (pertes {loss} %, gigue {jitter} ms, {fps} im/s, figée {frozen} s)',
   pages: 'Pages de la grille vidéo',
   previousPage: 'Page précédente',
   nextPage: 'Page suivante',

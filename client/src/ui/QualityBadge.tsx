@@ -14,7 +14,7 @@ export function QualityBadge(props: { assessment: Assessment | null }) {
     <Show when={props.assessment}>
       {(a) => {
         const label = () => t(LABEL[a().quality]);
-        const detail = () => t('qualityDetail', { label: label(), loss: a().lossPct.toFixed(1), jitter: Math.round(a().jitterMs), fps: Math.round(a().fps) });
+        const detail = () => t('qualityDetail', { label: label(), loss: a().lossPct.toFixed(1), jitter: Math.round(a().jitterMs), fps: Math.round(a().fps), frozen: (a().frozenMs / 1000).toFixed(1) });
         return (
           <span class={`badge quality-indicator ${a().quality}`} data-testid="quality-indicator" data-quality={a().quality} role="img" aria-label={label()} title={detail()}>
             <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
