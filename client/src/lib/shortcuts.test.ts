@@ -19,6 +19,13 @@ test('matchShortcut() ignores plain typing and other combos', () => {
   assert.is(matchShortcut(key('x', { ctrlKey: true })), null);
 });
 
+test('matchShortcut() turns pages with plain Page Up / Page Down only', () => {
+  assert.is(matchShortcut(key('PageDown', { code: 'PageDown' })), 'nextPage');
+  assert.is(matchShortcut(key('PageUp', { code: 'PageUp' })), 'previousPage');
+  assert.is(matchShortcut(key('PageDown', { ctrlKey: true, code: 'PageDown' })), null, 'Ctrl+PageDown is the browser’s next tab');
+  assert.is(shortcutLabel('nextPage'), 'Page Down');
+});
+
 test('shortcutLabel() renders for titles', () => {
   assert.is(shortcutLabel('mic'), 'Ctrl+D');
   assert.is(shortcutLabel('hand', true), '⌘+⌥+H');

@@ -1,5 +1,10 @@
-/** Keyboard shortcuts of the room, as data: the key handler and the button titles read the same table. */
-export type ShortcutAction = 'mic' | 'camera' | 'chat' | 'hand' | 'participants' | 'screen';
+/**
+ * Keyboard shortcuts of the room, as data: the key handler and the button titles read the same table.
+ * Page Up / Page Down turn the grid's pages (as in other meeting apps' gallery views); having no
+ * modifier, they are for the room only when the focus is not in a field or a panel, where they
+ * keep scrolling (`PAGE_KEYS` + the room's key handler).
+ */
+export type ShortcutAction = 'mic' | 'camera' | 'chat' | 'hand' | 'participants' | 'screen' | 'previousPage' | 'nextPage';
 
 type Combo = { key: string; ctrl: boolean; alt: boolean; shift: boolean };
 
@@ -10,7 +15,14 @@ export const SHORTCUTS: Record<ShortcutAction, Combo> = {
   hand: { key: 'h', ctrl: true, alt: true, shift: false },
   participants: { key: 'p', ctrl: true, alt: true, shift: false },
   screen: { key: 's', ctrl: true, alt: true, shift: false },
+  previousPage: { key: 'pageup', ctrl: false, alt: false, shift: false },
+  nextPage: { key: 'pagedown', ctrl: false, alt: false, shift: false },
 };
+
+/** Actions on keys that also scroll: not taken from a focused field or panel. */
+export const PAGE_KEYS: ReadonlySet<ShortcutAction> = new Set(['previousPage', 'nextPage']);
+
+const KEY_NAMES: Record<string, string> = { pageup: 'Page Up', pagedown: 'Page Down' };
 
 export type KeyLike = { key: string; code?: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean };
 
@@ -30,6 +42,6 @@ export function shortcutLabel(action: ShortcutAction, mac = false): string {
   if (combo.ctrl) parts.push(mac ? '⌘' : 'Ctrl');
   if (combo.alt) parts.push(mac ? '⌥' : 'Alt');
   if (combo.shift) parts.push('Shift');
-  parts.push(combo.key.toUpperCase());
+  parts.push(KEY_NAMES[combo.key] ?? combo.key.toUpperCase());
   return parts.join('+');
 }

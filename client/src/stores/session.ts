@@ -148,6 +148,11 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
     dominant: () => (path.target() === 'relay' ? dominant() : null),
     path,
     relay,
+    /** Every peer connection that receives remote media (mesh links, the relay), for tile stats. */
+    peerConnections: (): RTCPeerConnection[] => {
+      const relayPc = relay.pc();
+      return relayPc ? [...mesh.peerConnections(), relayPc] : mesh.peerConnections();
+    },
     participants,
     doc,
     leave: () => close(true),

@@ -3,7 +3,8 @@
  * session a camera tile plus a screen tile while it shares. Tile objects are cached by key so that
  * <For> keeps their DOM (and their <video>) across updates. A remote tile's stream comes from the
  * media path (mesh or relay, see stores/mediaPath.ts). Tiles report their drawn size; the remote
- * ones, in order, are the `view` the relay seats and sizes our video slots by.
+ * ones shown on the current page (stores/pages.ts), in order, are the `view` the relay seats and
+ * sizes our video slots by (`reportView`): the relay forwards no video of the other pages.
  */
 import { createEffect, createMemo, createSignal, type Accessor } from 'solid-js';
 import { MAX_VIEW_TILES } from '../lib/relaySlots.ts';
@@ -15,6 +16,8 @@ export type TileModel = {
   key: string;
   kind: 'camera' | 'screen';
   self: boolean;
+  /** Heads every page of the grid: our own camera and every screen share (lib/paging.ts). */
+  pinned: boolean;
   sessionId: string;
   participantId: Accessor<string>;
   name: Accessor<string>;
@@ -26,6 +29,10 @@ export type TileModel = {
   connected: Accessor<boolean>;
   /** The tile's drawn size in CSS pixels, reported by the component. */
   reportSize(width: number, height: number): void;
+  /** The last size reported (null before the tile was drawn). */
+  drawn: Accessor<{ width: number; height: number } | null>;
+  /** Peer connections that may carry this tile's video (for its connection-quality stats). */
+  connections(): RTCPeerConnection[];
 };
 
 export function createTiles(session: RoomSession): Accessor<TileModel[]> {
@@ -39,6 +46,7 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     key: 'self:camera',
     kind: 'camera',
     self: true,
+    pinned: true,
     sessionId: self.sessionId,
     participantId: () => self.participantId,
     name: () => self.name,
@@ -48,6 +56,8 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     videoOn: () => media.hasVideo() && media.cameraOn(),
     connected: () => true,
     reportSize: () => undefined,
+    drawn: () => null,
+    connections: () => [],
   };
   const selfScreen: TileModel = { ...selfCamera, key: 'self:screen', kind: 'screen', stream: media.screen, videoOn: () => true };
 
@@ -57,6 +67,7 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
       key: `${r.sessionId}:camera`,
       kind: 'camera',
       self: false,
+      pinned: false,
       sessionId: r.sessionId,
       participantId: r.participantId,
       name: () => r.name() || users().get(r.sessionId)?.name || '…',
@@ -66,15 +77,19 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
       videoOn: () => (users().get(r.sessionId)?.video ?? true) && (m.camera()?.getVideoTracks().length ?? 0) > 0,
       connected: m.connected,
       reportSize: sizer(`${r.sessionId}:camera`),
+      drawn: () => sizes().get(`${r.sessionId}:camera`) ?? null,
+      connections: session.peerConnections,
     };
   };
   const remoteScreen = (r: RemoteView): TileModel => ({
     ...remoteCamera(r),
     key: `${r.sessionId}:screen`,
     kind: 'screen',
+    pinned: true,
     stream: session.path.remoteMedia(r).screen,
     videoOn: () => true,
     reportSize: sizer(`${r.sessionId}:screen`),
+    drawn: () => sizes().get(`${r.sessionId}:screen`) ?? null,
   });
   /** Mesh says so by sending the stream; on the relay a seat may outlive the share, so presence decides
    * (and the tile must exist before the seat: the relay seats only what the view shows). */
@@ -97,17 +112,20 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     for (const key of [...cache.keys()]) if (!keys.has(key)) cache.delete(key);
     return list;
   });
+  return tiles;
+}
+
+/** Tells the relay which remote tiles `shown` (the current page), in order, at their drawn sizes. */
+export function reportView(session: RoomSession, shown: Accessor<TileModel[]>): void {
   createEffect(() => {
     const dpr = window.devicePixelRatio || 1;
-    const drawn = sizes();
-    const videos = tiles()
+    const videos = shown()
       .filter((t) => !t.self)
       .slice(0, MAX_VIEW_TILES)
       .map((t) => {
-        const size = drawn.get(t.key) ?? { width: 320, height: 180 };
+        const size = t.drawn() ?? { width: 320, height: 180 };
         return { sessionId: t.sessionId, source: t.kind, width: Math.round(size.width * dpr), height: Math.round(size.height * dpr) };
       });
     session.relay.setView(videos);
   });
-  return tiles;
 }

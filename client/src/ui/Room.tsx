@@ -1,8 +1,10 @@
 import { Show, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { CachedJoin } from '../lib/joinCache.ts';
-import { matchShortcut, type ShortcutAction } from '../lib/shortcuts.ts';
+import { PAGE_KEYS, matchShortcut, type ShortcutAction } from '../lib/shortcuts.ts';
+import { pageSizeFrom } from '../lib/paging.ts';
 import { createRoomSession } from '../stores/session.ts';
-import { createTiles } from '../stores/tiles.ts';
+import { createTiles, reportView } from '../stores/tiles.ts';
+import { createPages } from '../stores/pages.ts';
 import { createChatReadState } from '../stores/chatRead.ts';
 import { media } from '../stores/media.ts';
 import { t } from '../stores/i18n.ts';
@@ -12,12 +14,16 @@ import { ChatPanel } from './ChatPanel.tsx';
 import { ParticipantsPanel } from './ParticipantsPanel.tsx';
 import { Toast, showToast } from './Toast.tsx';
 import { RelayAudio } from './RelayAudio.tsx';
+import { OffPageAudio } from './OffPageAudio.tsx';
+import { Pager } from './Pager.tsx';
 
 export type RoomEnd = 'left' | 'replaced' | 'room-full' | 'room-gone' | 'unauthorized';
 
 export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: RoomEnd, detail?: string): void }) {
   const session = createRoomSession(props.roomId, props.join);
   const tiles = createTiles(session);
+  const pages = createPages(tiles, session.dominant, pageSizeFrom(location.search));
+  reportView(session, pages.visible);
   const [panel, setPanel] = createSignal<Panel>(null);
   const chatRead = createChatReadState(props.roomId, session.doc.chat, session.self.participantId, () => panel() === 'chat');
   const handRaised = () => session.doc.hands().some((h) => h.participantId === session.self.participantId);
@@ -62,12 +68,17 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
       case 'chat':
       case 'participants':
         return setPanel((p) => (p === action ? null : action));
+      case 'previousPage':
+        return pages.previous();
+      case 'nextPage':
+        return pages.next();
     }
   };
 
   const onKey = (event: KeyboardEvent) => {
     const action = matchShortcut(event);
     if (!action) return;
+    if (PAGE_KEYS.has(action) && event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable], .panel')) return;
     event.preventDefault();
     run(action);
   };
@@ -86,7 +97,10 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
         <div class="banner" role="status">{session.state() === 'connecting' ? t('connecting') : t('reconnecting')}</div>
       </Show>
       <div class="room-main">
-        <Stage tiles={tiles()} bubbles={session.doc.bubbles()} hands={session.doc.hands()} />
+        <div class="stage-area">
+          <Stage tiles={pages.visible()} bubbles={session.doc.bubbles()} hands={session.doc.hands()} />
+          <Pager pages={pages} />
+        </div>
         <Show when={panel() === 'chat'}>
           <ChatPanel messages={session.doc.chat()} selfId={session.self.participantId} onSend={(text) => session.doc.sendChat(text)} onClose={() => setPanel(null)} />
         </Show>
@@ -107,6 +121,7 @@ export function Room(props: { roomId: string; join: CachedJoin; onEnd(reason: Ro
         onLeave={leave}
       />
       <RelayAudio path={session.path} />
+      <OffPageAudio tiles={tiles()} shown={pages.visible()} />
       <Toast />
     </div>
   );

@@ -1,18 +1,28 @@
 import { For, Show, onCleanup, onMount } from 'solid-js';
 import { colorFor, initials } from '../lib/color.ts';
 import { createSpeaking } from '../stores/audioLevel.ts';
+import { createConnectionQuality } from '../stores/connectionQuality.ts';
 import type { Bubble } from '../stores/roomDoc.ts';
 import type { TileModel } from '../stores/tiles.ts';
 import { t } from '../stores/i18n.ts';
 import { Video } from './Video.tsx';
 import { Icon } from './Icon.tsx';
+import { QualityBadge } from './QualityBadge.tsx';
 
-/** One participant's camera or screen: video, name, muted/speaking/hand indicators, reaction bubbles. */
+/**
+ * One participant's camera or screen: video, name, muted/speaking/hand/connection-quality indicators,
+ * reaction bubbles. Mounted only while on the current page (stores/pages.ts), so only shown tiles poll.
+ */
 export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubble[]; handRaised: boolean }) {
   const camera = () => props.tile.kind === 'camera';
   const speaking = createSpeaking(
     () => (camera() ? props.tile.speech() : null),
     () => props.tile.audioOn(),
+  );
+  const quality = createConnectionQuality(
+    () => (props.tile.self ? null : (props.tile.stream()?.getVideoTracks()[0] ?? null)),
+    () => props.tile.connections(),
+    () => camera() && props.tile.videoOn(),
   );
   const label = () => {
     const name = props.tile.name();
@@ -64,6 +74,9 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
           </span>
         </Show>
         <span class="tile-name">{label()}</span>
+        <Show when={!props.tile.self}>
+          <QualityBadge assessment={quality()} />
+        </Show>
         <Show when={props.handRaised}>
           <span class="badge hand-indicator" role="img" aria-label={t('handRaised')} title={t('handRaised')}>
             <Icon name="hand" />
