@@ -26,7 +26,7 @@ const schema = z.object({
   ICE_SERVERS: z.string().default('[]'),
   LEAVE_GRACE_MS: int(0, 120_000).default(5000),
   MODE_HOLD_MS: int(0, 600_000).default(10_000),
-  RELAY_MODE: z.enum(['off', 'on']).default('off'),
+  RELAY_MODE: z.enum(['off', 'on']).default('on'),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),

@@ -32,7 +32,7 @@ async function videoGrows(p: NodeParticipant, from: string[], n: number, label: 
 }
 
 test.before(async () => {
-  relay = await startTestRelay();
+  relay = await startTestRelay({ env: { RELAY_MODE: 'off' } }); // the peer-to-peer-only mode: a fifth is refused
   roomId = (await createRoom(relay)).roomId;
 });
 
@@ -160,7 +160,7 @@ test('a fifth participant is refused with room-full (close 4409) while four are 
   const refusal = await s.next('error', 3000);
   assert.is(refusal.code, 'room-full');
   assert.is(refusal.fatal, true);
-  assert.match(refusal.message, /limited to 4 participants in peer-to-peer mode/, 'RELAY_MODE is off by default');
+  assert.match(refusal.message, /limited to 4 participants in peer-to-peer mode/, 'with RELAY_MODE=off');
   assert.is((await s.waitClosed()).code, 4409);
   assert.is(s.count('welcome'), 0);
   assert.is(alice.signal.count('peer-joined'), joinedBefore, 'nobody is told about the refused participant');

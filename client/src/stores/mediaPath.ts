@@ -4,8 +4,9 @@
  *
  *   warm                  open the relay connection: slots, no media (ICE + DTLS only)
  *   relay, switching      stop building mesh links, publish to the relay; each remote tile swaps to its
- *                         relay stream once that decodes, and its sender is asked to stop encoding
- *                         video for our mesh link (one copy of each video, not two); then ack the epoch
+ *                         relay stream once that decodes; once the tile has it on screen (`presented`),
+ *                         its sender is asked to stop encoding video for our mesh link (one copy of each
+ *                         video, not two); then ack the epoch
  *   mesh, switching       build mesh links (smaller session id offers); tiles swap back as mesh streams
  *                         decode; then ack
  *   settled               everyone acked (or the relay's switch timeout passed): close the old path —
@@ -132,8 +133,6 @@ export function createMediaPath(options: MediaPathOptions) {
     const shown = mesh.remotes().map((r) => [r.sessionId, remoteMedia(r).cameraPath()] as const);
     const onTarget = shown.filter(([id, p]) => p === target() && !swapped().has(id)).map(([id]) => id);
     if (onTarget.length > 0) setSwapped((s) => new Set([...s, ...onTarget]));
-    // A tile on the relay no longer needs its mesh video: its sender stops encoding it for us.
-    if (target() === 'relay') for (const id of onTarget) mesh.releaseCamera(id);
     if (switchDone(target(), shown.map(([, p]) => p))) done();
   });
 
@@ -151,9 +150,15 @@ export function createMediaPath(options: MediaPathOptions) {
       return { mid: slot.mid, stream: slot.stream, play: slot.sessionId !== null && (!r || remoteMedia(r).cameraPath() !== 'mesh') };
     });
 
+  /** A tile shows a remote's camera from `stream` now. Once that is the relay's, the mesh copy of that
+   * video is dead weight: its sender stops encoding it for us (not before: the tile showed it until now). */
+  const presented = (sessionId: string, stream: MediaStream) => {
+    if (target() === 'relay' && relay.video(sessionId, 'camera').stream === stream) mesh.releaseCamera(sessionId);
+  };
+
   onCleanup(() => clearTimeout(timer));
 
-  return { mode, target, pendingEpoch, apply, remoteMedia, relayAudio };
+  return { mode, target, pendingEpoch, apply, remoteMedia, relayAudio, presented };
 }
 
 export type MediaPathStore = ReturnType<typeof createMediaPath>;

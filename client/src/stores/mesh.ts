@@ -71,6 +71,7 @@ export type MeshOptions = {
 };
 
 const MAX_PENDING = 64;
+const CLOSE_SPACING_MS = 150;
 
 export function createMesh(options: MeshOptions) {
   const policy = options.policy ?? defaultReconnectPolicy;
@@ -315,10 +316,22 @@ export function createMesh(options: MeshOptions) {
         /* channel closing: the link goes away with the switch anyway */
       }
     },
-    /** Drops every link (the relay carries the media now); entries stay for the tiles. */
+    /**
+     * Drops every link (the relay carries the media now); entries stay for the tiles. One link per
+     * CLOSE_SPACING_MS: Chromium closes an RTCPeerConnection synchronously on the page's main thread,
+     * and four at once blocked it for 0.4–0.6 s on a loaded machine, freezing every tile mid-switch.
+     */
     closeLinks() {
       pending.clear();
-      for (const entry of entries.values()) dropLink(entry);
+      let delay = 0;
+      for (const entry of entries.values()) {
+        const link = entry.link;
+        if (!link) continue;
+        setTimeout(() => {
+          if (!linking && entry.link === link) dropLink(entry);
+        }, delay);
+        delay += CLOSE_SPACING_MS;
+      }
     },
     watchDecoding(on: boolean) {
       clearInterval(decodeTimer);

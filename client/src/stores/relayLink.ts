@@ -38,7 +38,7 @@ export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
 
 const ANSWER_TIMEOUT_MS = 4000;
 const VIEW_DEBOUNCE_MS = 250;
-const STEADY_FRAMES = 8;
+const STEADY_FRAMES = 3;
 
 function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
   const codecs = onlyCodec(RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [], kind === 'audio' ? 'audio/opus' : 'video/VP8');
@@ -211,8 +211,9 @@ export function createRelayLink(options: RelayLinkOptions) {
     screenChanged: () => publishing && attachTracks() && requestOffer(),
   });
 
-  // A fresh relay stream often decodes its first keyframe, then stalls for up to ~1.5 s (measured in
-  // escalation.e2e.ts): swap a tile only once its slot decoded a few frames and is still decoding.
+  // A fresh relay stream may decode its first keyframe and then stall (measured in escalation.e2e.ts,
+  // up to ~1.5 s while the relay was starved of CPU): swap a tile only once its slot decoded a few
+  // frames (3: each one more costs the page a frame interval of decoding both paths) and still decodes.
   let recent: Array<Map<string, number>> = [];
   const steady = (mid: string): boolean => {
     const now = frames().get(mid) ?? 0;

@@ -33,6 +33,8 @@ export type TileModel = {
   drawn: Accessor<{ width: number; height: number } | null>;
   /** Peer connections that may carry this tile's video (for its connection-quality stats). */
   connections(): RTCPeerConnection[];
+  /** The tile put a new stream on screen (mesh ↔ relay handover done: the old path may stop). */
+  presented?(stream: MediaStream): void;
 };
 
 export function createTiles(session: RoomSession): Accessor<TileModel[]> {
@@ -79,6 +81,7 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
       reportSize: sizer(`${r.sessionId}:camera`),
       drawn: () => sizes().get(`${r.sessionId}:camera`) ?? null,
       connections: session.peerConnections,
+      presented: (stream) => session.path.presented(r.sessionId, stream),
     };
   };
   const remoteScreen = (r: RemoteView): TileModel => ({

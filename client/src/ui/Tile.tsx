@@ -53,7 +53,13 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
       data-speaking={speaking() ? 'true' : 'false'}
       data-muted={props.tile.audioOn() ? 'false' : 'true'}
     >
-      <Video stream={props.tile.stream()} muted={props.tile.self || !camera()} mirrored={props.tile.self && camera()} fit={camera() ? 'cover' : 'contain'} />
+      <Video
+        stream={props.tile.stream()}
+        muted={props.tile.self || !camera()}
+        mirrored={props.tile.self && camera()}
+        fit={camera() ? 'cover' : 'contain'}
+        onPresent={(stream) => props.tile.presented?.(stream)}
+      />
       <Show when={camera() && !props.tile.videoOn()}>
         <div class="avatar-wrap" aria-hidden="true">
           <div class="avatar" style={{ 'background-color': colorFor(props.tile.participantId() || props.tile.sessionId) }}>{initials(props.tile.name())}</div>

@@ -11,8 +11,8 @@
  *   where for the `slots` message, and `tick` names the subscribers whose audio occupants changed
  *   since they were last told (at most every `audioAnnounceMs`), for speaking indicators.
  * - Bandwidth: what each subscriber is sent (a RateMeter) and its receiver reports and REMB make a
- *   loss-based estimate (select/bandwidth.ts) that caps its layers (loss alone never below the lowest
- *   layers of what it shows: that pauses only on the subscriber's own REMB); each simulcast layer's measured
+ *   loss-based estimate (select/bandwidth.ts) that caps its layers, never below the lowest layers of
+ *   what it shows (no estimate pauses a video); each simulcast layer's measured
  *   bitrate replaces the ladder's nominal one once a second, and a layer silent for a whole second
  *   counts as not sent (browsers drop layers under CPU or bandwidth pressure).
  * - The dominant speaker (the large view) is a slower decision over the same levels, made in `tick`
@@ -226,17 +226,15 @@ export class CoreForwarder implements Forwarder {
   feedback(subscriber: string, feedback: SlotFeedback, now: number): void {
     const s = this.#subscribers.get(subscriber);
     if (!s) return;
-    if (feedback.type === 'receiver-report') {
-      // Loss alone moves tiles down the ladder but never pauses one: random loss (Wi-Fi) looks the
-      // same as congestion in a receiver report, and a frozen face is the worst outcome.
-      const estimate = s.bandwidth.report(feedback.fractionLost, s.sent.bps(now), now);
-      // Measured bitrates swing (keyframes): half as much again keeps the floors clear of the line.
-      if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, Math.max(estimate, 1.5 * this.subscriptions.floorBps(subscriber)), now);
-    } else if (feedback.type === 'remb') {
-      // The subscriber's own estimate is authoritative: below the floors, videos pause.
-      const estimate = s.bandwidth.remb(feedback.bitrate);
-      if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, estimate, now);
-    }
+    const estimate =
+      feedback.type === 'receiver-report' ? s.bandwidth.report(feedback.fractionLost, s.sent.bps(now), now)
+      : feedback.type === 'remb' ? s.bandwidth.remb(feedback.bitrate)
+      : undefined;
+    // An estimate moves tiles down the ladder but never pauses one: random loss (Wi-Fi) looks like
+    // congestion in a receiver report, Chromium's REMB without abs-send-time runs low (measured:
+    // 180–290 kb/s while it received 500 kb/s fine), and a frozen face is the worst outcome. Measured
+    // bitrates swing (keyframes): half as much again keeps the floors clear of the line.
+    if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, Math.max(estimate, 1.5 * this.subscriptions.floorBps(subscriber)), now);
   }
 
   /** Each video layer's measured bitrate and whether it is sent at all (called once a second by `tick`). */
