@@ -4,19 +4,24 @@
  *
  * Scenarios (see the README): `core` — the forwarding core alone on synthetic rooms; `ceiling` — Node's
  * SRTP + UDP per-packet ceiling on one core; `fanout` — one publisher to N subscribers over real
- * ICE/DTLS-SRTP through Palabre's relay and through a naive werift fan-out; `all` — all of them in one run,
- * so their figures compare. Whole rooms of synthetic participants are still to come.
+ * ICE/DTLS-SRTP through Palabre's relay and through a naive werift fan-out; `all` — those in one run,
+ * so their figures compare; `rooms` — whole rooms of synthetic participants against the real relay
+ * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes).
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { barChart, table, writeResults } from './report.ts';
+import { barChart, table, writeResults, xyChart } from './report.ts';
 import { runCeiling } from './ceiling.ts';
 import { CORE_PRESETS, runCore } from './core.ts';
 import { runFanout } from './fanout/run.ts';
 import type { FanoutRow } from './fanout/run.ts';
 import { spawnSync } from 'node:child_process';
+import { ROOM_PRESETS, sized } from './rooms/presets.ts';
+import { runRooms } from './rooms/run.ts';
+import type { RoomsRow } from './rooms/summary.ts';
+import { rmemMax } from './rooms/udp-drops.ts';
 
-const SCENARIOS = ['all', 'core', 'ceiling', 'fanout'] as const;
+const SCENARIOS = ['all', 'core', 'ceiling', 'fanout', 'rooms'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -24,12 +29,17 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     seconds: { type: 'string' },
     smoke: { type: 'boolean', default: false },
+    preset: { type: 'string' },
+    participants: { type: 'string' },
+    'load-procs': { type: 'string' },
+    'verify-every': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]`);
+  console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]
+       rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]`);
   process.exit(0);
 }
 const scenario = values.scenario as Scenario;
@@ -44,11 +54,11 @@ if (!(seconds > 0 && seconds <= 600)) {
 }
 
 // WebRTC scenarios run inside a loopback-only network namespace: re-run this command in one (as root).
-const needsNetwork = scenario === 'all' || scenario === 'fanout';
+const needsNetwork = scenario === 'all' || scenario === 'fanout' || scenario === 'rooms';
 const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
 if (needsNetwork && !isolated) {
   if (process.getuid?.() !== 0 || spawnSync('unshare', ['-n', 'true']).status !== 0) {
-    console.error('the fanout scenario needs a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
+    console.error('the fanout and rooms scenarios need a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
     process.exit(2);
   }
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
@@ -110,6 +120,72 @@ if (scenario === 'all' || scenario === 'fanout') {
   for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core)`, value: best(mode) });
 }
 
-const chart = barChart('Palabre bench: per-core throughput (packets or deliveries per CPU second)', bars, '/s');
+let chart: string | undefined;
+if (scenario === 'rooms') {
+  const presets = values.preset ? ROOM_PRESETS.filter((p) => p.name === values.preset) : ROOM_PRESETS;
+  if (presets.length === 0) {
+    console.error(`unknown preset "${values.preset}": choose one of ${ROOM_PRESETS.map((p) => p.name).join(', ')}`);
+    process.exit(2);
+  }
+  const sizes = values.participants?.split(',').map(Number);
+  if (sizes?.some((n) => !(Number.isInteger(n) && n >= 2 && n <= 1000))) {
+    console.error('--participants must be whole numbers from 2 to 1000, comma-separated');
+    process.exit(2);
+  }
+  const runs = values.smoke
+    ? [sized(ROOM_PRESETS.find((p) => p.name === 'meeting-25')!, 6)]
+    : presets.flatMap((p) => (sizes ?? [p.participants]).map((n) => sized(p, n)));
+  const rooms: RoomsRow[] = [];
+  for (const preset of runs) {
+    rooms.push(await runRooms({
+      preset,
+      seconds: values.smoke ? Math.max(1, Math.min(seconds, 2)) : seconds,
+      loadProcs: values['load-procs'] ? Number(values['load-procs']) : undefined,
+      verifyEvery: values['verify-every'] ? Number(values['verify-every']) : undefined,
+      onProgress: progress,
+    }));
+  }
+  report.rooms = rooms;
+  report.rmemMax = rmemMax();
+  console.log('\nRooms: synthetic participants against the real relay over ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');
+  console.log(table(rooms.map((r) => ({
+    preset: r.preset,
+    joined: `${r.joined}/${r.participants}`,
+    'sent/s': Math.round(r.sentPerSecond),
+    'relay in/s': Math.round(r.relayInPerSecond),
+    'forwarded/s': Math.round(r.forwardedPerSecond),
+    'loss %': r.loss * 100,
+    'worst sub loss %': r.subscriberLossMax * 100,
+    'p50 ms': r.latencyP50Ms,
+    'p95 ms': r.latencyP95Ms,
+    'jitter ms': r.jitterP50Ms,
+    'join ms p50': Math.round(r.joinP50Ms),
+    'relay CPU %': r.relayCpuPercent,
+    'relay RSS MB': Math.round(r.relayRssMb),
+    'gen CPU %': r.generatorCpuPercent,
+  }))));
+  console.log(table(rooms.map((r) => ({
+    preset: r.preset,
+    participants: r.participants,
+    'ingress loss %': r.ingressLoss * 100,
+    'audio streams/sub': r.audioStreamsPerSubscriber,
+    'video streams/sub': r.videoStreamsPerSubscriber,
+    'jitter p95 ms': r.jitterP95Ms,
+    'join ms p95': Math.round(r.joinP95Ms),
+    'SRTP verified': r.verified,
+    'auth failures': r.authFailures,
+    'gen lag ms mean/max': `${r.generatorLagMeanMs.toFixed(1)}/${r.generatorLagMaxMs.toFixed(0)}`,
+    'kernel drops relay/gen': `${r.kernelDrops.relay}/${r.kernelDrops.generators}`,
+    'load avg': r.loadAverage,
+  }))));
+  for (const r of rooms) if (r.errors.length > 0) console.log(`${r.preset} (${r.participants}): ${r.errors.join(' | ')}`);
+  const series = (pick: (r: RoomsRow) => number) => [...new Set(rooms.map((r) => r.preset))].map((name) => ({ label: name, points: rooms.filter((r) => r.preset === name).map((r) => [r.participants, pick(r)] as [number, number]) }));
+  chart = xyChart('Palabre rooms: loss and relay CPU against participants', 'participants', [
+    { title: 'loss', unit: '%', series: series((r) => r.loss * 100) },
+    { title: 'relay CPU', unit: '% of one core', series: series((r) => r.relayCpuPercent) },
+  ]);
+}
+
+chart ??= barChart('Palabre bench: per-core throughput (packets or deliveries per CPU second)', bars, '/s');
 const out = writeResults(fileURLToPath(new URL('./results', import.meta.url)), scenario, report, chart);
 console.log(`\nwrote ${out.json}\n      ${out.svg}`);

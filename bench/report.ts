@@ -38,3 +38,38 @@ export function writeResults(dir: string, name: string, data: unknown, svg: stri
   writeFileSync(chart, svg);
   return { json, svg: chart };
 }
+
+export type Series = { label: string; points: Array<[number, number]> };
+export type Panel = { title: string; unit: string; series: Series[] };
+
+/** Side-by-side panels of points joined by lines, each with its own y scale from 0 (e.g. loss and relay CPU against participants). */
+export function xyChart(title: string, xLabel: string, panels: Panel[]): string {
+  const pw = 420;
+  const ph = 260;
+  const pad = { l: 56, r: 16, t: 56, b: 44 };
+  const colors = ['#4f7cff', '#e8684a', '#2ca02c', '#9467bd', '#8c564b'];
+  const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+  const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en') : Number(v.toPrecision(2)).toString());
+  const xs = panels.flatMap((p) => p.series.flatMap((s) => s.points.map(([x]) => x)));
+  const xMax = Math.max(1, ...xs);
+  const body = panels.map((panel, i) => {
+    const ox = i * (pw + pad.l + pad.r) + pad.l;
+    const yMax = Math.max(1e-9, ...panel.series.flatMap((s) => s.points.map(([, y]) => y))) * 1.1;
+    const X = (x: number) => ox + (pw * x) / xMax;
+    const Y = (y: number) => pad.t + ph - (ph * y) / yMax;
+    const axes = `<text x="${ox}" y="${pad.t - 12}" font-weight="bold">${esc(panel.title)} (${esc(panel.unit)})</text><line x1="${ox}" y1="${pad.t + ph}" x2="${ox + pw}" y2="${pad.t + ph}" stroke="#888"/><line x1="${ox}" y1="${pad.t}" x2="${ox}" y2="${pad.t + ph}" stroke="#888"/>`
+      + `<text x="${ox - 6}" y="${pad.t + 4}" text-anchor="end">${fmt(yMax)}</text><text x="${ox - 6}" y="${pad.t + ph}" text-anchor="end">0</text>`
+      + `<text x="${ox + pw}" y="${pad.t + ph + 18}" text-anchor="end">${fmt(xMax)}</text><text x="${ox + pw / 2}" y="${pad.t + ph + 36}" text-anchor="middle">${esc(xLabel)}</text>`;
+    const lines = panel.series.map((s, j) => {
+      const color = colors[j % colors.length]!;
+      const pts = [...s.points].sort((a, b) => a[0] - b[0]);
+      const path = pts.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
+      const dots = pts.map(([x, y]) => `<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"/><text x="${(X(x) + 6).toFixed(1)}" y="${(Y(y) - 6).toFixed(1)}" font-size="11">${fmt(y)}</text>`).join('');
+      return `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="2"/>${dots}<text x="${ox + 8}" y="${pad.t + 16 + 16 * j}" fill="${color}">${esc(s.label)}</text>`;
+    });
+    return axes + lines.join('');
+  });
+  const width = panels.length * (pw + pad.l + pad.r);
+  const height = pad.t + ph + pad.b + 10;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 24}" font-family="sans-serif" font-size="13"><rect width="100%" height="100%" fill="#fff"/><text x="12" y="22" font-size="16" font-weight="bold">${esc(title)}</text><g transform="translate(0,16)">${body.join('')}</g></svg>\n`;
+}
