@@ -209,6 +209,25 @@ test('the fifth escalates the room: no tile stops for 1.5 s (target 1 s), then o
   }
 });
 
+test('on the relay, a screen share reaches the other four in the large view, and goes away when stopped', async () => {
+  const [sharer, ...others] = people.map((p) => p.page);
+  const sharerId = await sharer!.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-participant-id');
+  await sharer!.locator('[data-testid=toggle-screen]').click();
+  for (const page of others) {
+    const share = page.locator(`[data-testid=tile][data-kind=screen][data-participant-id="${sharerId}"]`);
+    await share.waitFor({ timeout: 15_000 });
+    assert.is(await share.getAttribute('data-featured'), 'true');
+    await page.waitForFunction(
+      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video[data-front=true]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+      sharerId,
+      { timeout: 15_000 },
+    );
+  }
+  for (const { page } of people) assert.is(await pathOf(page), 'relay/settled', 'a share needs no switch');
+  await sharer!.locator('[data-testid=toggle-screen]').click();
+  for (const page of others) await page.locator('[data-testid=tile][data-kind=screen]').waitFor({ state: 'detached', timeout: 15_000 });
+});
+
 test('two leave; after the hold time the room is a mesh again and mesh links carry the video', async () => {
   const stayers = people.slice(0, 3);
   await Promise.all(stayers.map(({ page }) => resetGaps(page)));

@@ -126,7 +126,7 @@ test('a screen share is its own tile, promoted to the large view at the others, 
     await share.waitFor({ timeout: 15_000 });
     assert.is(await share.getAttribute('data-featured'), 'true');
     await page.waitForFunction(
-      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video[data-front=true]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
       aliceId,
       { timeout: 15_000 },
     );

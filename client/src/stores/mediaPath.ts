@@ -49,6 +49,8 @@ export function createMediaPath(options: MediaPathOptions) {
   const [mode, setMode] = createSignal<ModeState | null>(null);
   const [pendingEpoch, setPendingEpoch] = createSignal<number | null>(null);
   const [swapped, setSwapped] = createSignal<ReadonlySet<string>>(new Set());
+  /** Remote sessions whose tiles are on the current page (null: all of them). */
+  const [shownIds, setShownIds] = createSignal<ReadonlySet<string> | null>(null);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const target = (): MediaPath => mode()?.path ?? 'mesh';
 
@@ -127,10 +129,12 @@ export function createMediaPath(options: MediaPathOptions) {
     if (!next.warm && next.path === 'mesh') relay.close();
   };
 
-  // Every tile shows the target path: the switch is done on this side.
+  // Every tile on screen shows the target path: the switch is done on this side. Tiles on other pages
+  // of the grid get no relay seat (the view lists the current page only), so they don't count.
   createEffect(() => {
     if (pendingEpoch() === null) return;
-    const shown = mesh.remotes().map((r) => [r.sessionId, remoteMedia(r).cameraPath()] as const);
+    const onScreen = shownIds();
+    const shown = mesh.remotes().filter((r) => !onScreen || onScreen.has(r.sessionId)).map((r) => [r.sessionId, remoteMedia(r).cameraPath()] as const);
     const onTarget = shown.filter(([id, p]) => p === target() && !swapped().has(id)).map(([id]) => id);
     if (onTarget.length > 0) setSwapped((s) => new Set([...s, ...onTarget]));
     if (switchDone(target(), shown.map(([, p]) => p))) done();
@@ -158,7 +162,7 @@ export function createMediaPath(options: MediaPathOptions) {
 
   onCleanup(() => clearTimeout(timer));
 
-  return { mode, target, pendingEpoch, apply, remoteMedia, relayAudio, presented };
+  return { mode, target, pendingEpoch, apply, remoteMedia, relayAudio, presented, setShown: (ids: ReadonlySet<string>) => setShownIds(ids) };
 }
 
 export type MediaPathStore = ReturnType<typeof createMediaPath>;

@@ -130,5 +130,6 @@ export function reportView(session: RoomSession, shown: Accessor<TileModel[]>): 
         return { sessionId: t.sessionId, source: t.kind, width: Math.round(size.width * dpr), height: Math.round(size.height * dpr) };
       });
     session.relay.setView(videos);
+    session.path.setShown(new Set(videos.map((v) => v.sessionId)));
   });
 }
