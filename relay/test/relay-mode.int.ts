@@ -105,6 +105,10 @@ test('the fifth escalates: everyone offers through the socket, gets the others t
     assert.equal(seated, everyone.filter((o) => o !== p).map((o) => o.sessionId).sort(), `${p.sessionId}'s video slots`);
   }
   assert.equal(everyone.flatMap((p) => p.relayErrors), []);
+  // The loudest (tag 1, -1 dBov) becomes the dominant speaker, and everyone is told, the speaker too.
+  const loudest = everyone.find((p) => p.tag === Math.min(...everyone.map((o) => o.tag)))!;
+  await waitUntil(() => everyone.every((p) => p.client?.speakers.at(-1) === loudest.sessionId), 5000, 'the dominant speaker named to everyone',
+    () => everyone.map((p) => `${p.sessionId}: ${JSON.stringify(p.client?.speakers)}`).join('; '));
 
   // Four ack; a late ack of the warm-up epoch from the fifth counts for nothing.
   for (const p of everyone.slice(0, 4)) p.ack(switchEpoch);

@@ -104,7 +104,8 @@ export class RelayParticipant {
         return;
       case 'relay-answer':
       case 'relay-candidate':
-      case 'slots': {
+      case 'slots':
+      case 'speaker': {
         const client = this.client;
         if (!client) return;
         this.#applying = this.#applying.then(() => client.receive(m)).catch((err: Error) => void this.relayErrors.push(err.message));

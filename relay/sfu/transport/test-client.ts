@@ -42,6 +42,8 @@ export class TestClient {
   readonly received = new Map<string, Map<number, Received>>();
   lastSlots: SlotsMessage | undefined;
   readonly slotsHistory: SlotsMessage[] = [];
+  /** Every dominant speaker the relay named (`speaker` messages), in order. */
+  readonly speakers: Array<string | null> = [];
   /** slot mid → its stream's continuity. */
   readonly streams = new Map<string, SlotStream>();
   #audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -96,6 +98,9 @@ export class TestClient {
       case 'slots':
         this.lastSlots = message;
         this.slotsHistory.push(message);
+        return;
+      case 'speaker':
+        this.speakers.push(message.sessionId);
         return;
     }
   }
