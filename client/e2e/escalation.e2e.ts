@@ -206,6 +206,12 @@ test('the fifth escalates the room: no tile stops for 1.5 s (target 1 s), then o
     assert.ok(connected[0]!.relay, `${name}: the one left is the relay's`);
     const mids = Object.values(connected[0]!.videoMids).filter((f) => f > 0).length;
     assert.ok(mids >= 4, `${name}: decodes 4 videos from the relay (${mids})`);
+    // Each remote tile rates its connection from the relay slot's stats (good, fair or poor).
+    const ratings = await until(`${name}: 4 rated tiles`, 10_000, async () => {
+      const r = await page.locator('[data-testid=tile][data-self=false] [data-quality]').evaluateAll((els) => els.map((e) => e.getAttribute('data-quality')));
+      return r.length === 4 && r.every((q) => q === 'good' || q === 'fair' || q === 'poor') ? r : false;
+    });
+    console.log(`  ${name}: connection quality per tile ${ratings.join(', ')}`);
   }
 });
 
