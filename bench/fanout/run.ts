@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { treeCpuSeconds } from '../proc-cpu.ts';
 import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
+import { nextMessage } from '../child-message.ts';
 
 export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number };
 
@@ -29,23 +30,10 @@ function startRelay(mode: 'palabre' | 'naive', sendPath: SendPath | undefined): 
   return child;
 }
 
-function request<T>(child: ChildProcess, match: (m: any) => T | undefined, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.off('message', on), reject(new Error('relay process did not answer in time'))), timeoutMs);
-    const on = (m: unknown) => {
-      const got = match(m);
-      if (got === undefined) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(got);
-    };
-    child.on('message', on);
-  });
-}
 
 async function connect(child: ChildProcess, peer: LoadPeer): Promise<void> {
   const sdp = await peer.offer();
-  const answer = request(child, (m: any) => (m?.to === peer.session && m.message?.type === 'relay-answer' ? (m.message.sdp as string) : undefined));
+  const answer = nextMessage(child, (m: any) => (m?.to === peer.session && m.message?.type === 'relay-answer' ? (m.message.sdp as string) : undefined), 'the relay\'s answer', 15_000);
   child.send({ offer: { session: peer.session, sdp } });
   await peer.answer(await answer);
   await Promise.race([peer.connected, sleep(15_000).then(() => Promise.reject(new Error(`${peer.session} did not connect`)))]);
@@ -58,7 +46,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
   const rows: FanoutRow[] = [];
   const peers: LoadPeer[] = [];
   try {
-    await request(child, (m: any) => (m?.ready ? true : undefined));
+    await nextMessage(child, (m: any) => (m?.ready ? true : undefined), 'the relay to start', 15_000);
     const publisher = new LoadPeer('publisher', 'publisher');
     peers.push(publisher);
     await connect(child, publisher);
@@ -91,7 +79,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       const cpu = treeCpuSeconds(child.pid!) - cpu0;
       const received = subscribers.reduce((a, s) => a + s.received, 0);
       if (process.env.FANOUT_DEBUG) console.error('per subscriber', subscribers.map((s) => s.received).join(','), 'sent', sent, 'user/sys s', userSys(child.pid!).map((x, i) => x - us0[i]!));
-      const reply = request(child, (m: any) => m?.stats as { rss: number } | undefined, 5000);
+      const reply = nextMessage(child, (m: any) => m?.stats as { rss: number } | undefined, 'relay stats', 5000);
       child.send({ stats: true });
       const { rss } = await reply;
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));

@@ -19,6 +19,7 @@ import type { RelayStats } from './relay-proc.ts';
 import { summarize } from './summary.ts';
 import type { RoomsRow } from './summary.ts';
 import { udpDrops } from './udp-drops.ts';
+import { nextMessage } from '../child-message.ts';
 
 export type RoomsOptions = {
   preset: RoomPreset;
@@ -37,19 +38,6 @@ const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignor
 const pin = (pid: number, cpu: string) => hasTaskset && spawnSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
 const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
-function next<T>(child: ChildProcess, match: (m: any) => T | undefined, label: string, timeoutMs = 30_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.off('message', on), reject(new Error(`timed out waiting for ${label}`))), timeoutMs);
-    const on = (m: unknown) => {
-      const got = match(m);
-      if (got === undefined) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(got);
-    };
-    child.on('message', on);
-  });
-}
 
 export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
   const { preset } = o;
@@ -59,14 +47,14 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
   const relay = fork(script('relay-proc.ts'), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const loads: ChildProcess[] = [];
   try {
-    const port = await next(relay, (m: any) => m?.ready as number | undefined, 'the relay to start');
+    const port = await nextMessage(relay, (m: any) => m?.ready as number | undefined, 'the relay to start');
     pin(relay.pid!, '0');
     const base = `http://127.0.0.1:${port}`;
     const created = await fetch(`${base}/api/rooms`, { method: 'POST' });
     const { roomId } = (await created.json()) as { roomId: string };
     const procs = Math.max(1, Math.min(preset.participants, o.loadProcs ?? Math.ceil(preset.participants / 40)));
     for (let i = 0; i < procs; i++) loads.push(fork(script('load-proc.ts'), [base, roomId], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    await Promise.all(loads.map((l) => next(l, (m: any) => (m?.ready ? true : undefined), 'a load generator to start')));
+    await Promise.all(loads.map((l) => nextMessage(l, (m: any) => (m?.ready ? true : undefined), 'a load generator to start')));
     progress(`rooms ${preset.name}: relay on core 0 (pid ${relay.pid}), ${procs} load generator process(es) on core 1, ${preset.participants} participants joining`);
 
     // Joins, a few in flight at a time, round-robin over the load processes.
@@ -80,7 +68,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
       const spec: ParticipantSpec = { index: i, video: preset.video, tiles: preset.tiles, talking: i < preset.talkers, verifyEvery: o.verifyEvery ?? 20 };
       const load = loads[i % procs]!;
       inFlight++;
-      void next(load, (m: any) => (m?.joined === i || m?.failed === i ? m : undefined), `participant ${i} to join`, 60_000)
+      void nextMessage(load, (m: any) => (m?.joined === i || m?.failed === i ? m : undefined), `participant ${i} to join`, 60_000)
         .then((m: { failed?: number; error?: string }) => {
           if (m.failed !== undefined) failures.push(`participant ${i}: ${m.error}`);
           else joined++;
@@ -98,7 +86,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
     progress(`rooms ${preset.name}: settling 2 s, then measuring ${o.seconds} s${busy > 2.5 ? ` (load average ${busy.toFixed(1)}, this run's included: other processes compete for the 2 cores, figures will be noisy)` : ''}`);
     await sleep(2000);
     const stats = async () => {
-      const reply = next(relay, (m: any) => m?.stats as RelayStats | undefined, 'relay stats');
+      const reply = nextMessage(relay, (m: any) => m?.stats as RelayStats | undefined, 'relay stats');
       relay.send({ stats: true });
       return reply;
     };
@@ -119,7 +107,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
     const drops1 = udpDrops([relay.pid!, ...pids()]);
     const delta = (pid: number) => (drops1.byPid[pid]?.drops ?? 0) - (drops0.byPid[pid]?.drops ?? 0);
     const reports = (await Promise.all(loads.map((l) => {
-      const reply = next(l, (m: any) => m?.report as ParticipantReport[] | undefined, 'a load report');
+      const reply = nextMessage(l, (m: any) => m?.report as ParticipantReport[] | undefined, 'a load report');
       l.send({ report: true } satisfies LoadMessage);
       return reply;
     }))).flat();

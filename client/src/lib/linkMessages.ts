@@ -7,7 +7,7 @@
  *   for that link (the encoding goes inactive; audio and the link stay until the room settles). Two
  *   copies of every video, encoded and decoded side by side, are what overloads a machine mid-switch.
  */
-import { parseStreamsMessage, type StreamsMessage } from './remoteStreams.ts';
+import { jsonObject, parseStreamsMessage, type StreamsMessage } from './remoteStreams.ts';
 
 export type CameraWantedMessage = { kind: 'camera'; wanted: boolean };
 export type LinkMessage = StreamsMessage | CameraWantedMessage;
@@ -17,16 +17,10 @@ const MAX_LENGTH = 1000;
 
 export function parseLinkMessage(raw: string): LinkMessage | null {
   if (raw.length > MAX_LENGTH) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
+  const v = jsonObject(raw);
+  if (!v) return null;
   if (v.kind === 'camera') return typeof v.wanted === 'boolean' ? { kind: 'camera', wanted: v.wanted } : null;
-  return parseStreamsMessage(value);
+  return parseStreamsMessage(v);
 }
 
 /** Sets every encoding of a sender active or inactive; resolves false when the sender refused. */

@@ -5,7 +5,8 @@
  */
 export type StreamsMessage = { kind: 'streams'; camera: string | null; screen: string | null };
 
-export function parseStreamsMessage(raw: unknown): StreamsMessage | null {
+/** A JSON object from text (or an object as is); null for anything else. */
+export function jsonObject(raw: unknown): Record<string, unknown> | null {
   let value: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -14,9 +15,12 @@ export function parseStreamsMessage(raw: unknown): StreamsMessage | null {
       return null;
     }
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
-  if (v.kind !== 'streams') return null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+export function parseStreamsMessage(raw: unknown): StreamsMessage | null {
+  const v = jsonObject(raw);
+  if (!v || v.kind !== 'streams') return null;
   const id = (x: unknown) => (typeof x === 'string' && x.length > 0 && x.length < 200 ? x : null);
   return { kind: 'streams', camera: id(v.camera), screen: id(v.screen) };
 }
