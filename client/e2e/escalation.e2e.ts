@@ -9,10 +9,10 @@
  *
  * The gap: the target is under 1 s (TARGET_GAP_MS, printed as met or missed); the test fails at
  * MAX_GAP_MS = 2 s, a tile visibly frozen. Five browsers share this machine's 2 cores, and mid-switch
- * every page decodes both paths for a moment: over the last 14 runs before this was written the longest
- * gap was 0.56–1.37 s, under 1 s in 9 of them (pages stalled 0.2–0.6 s at once, main thread and video
- * alike, when their tiles swapped). Before the fixes this test found (Chromium's real-time audio threads
- * and the relay's scheduling, RTCPeerConnection.close() blocking the page, a blank <video> between
+ * every page decodes both paths for a moment: over 10 runs before this was written the longest gap
+ * was 0.43–1.12 s, under 1 s in 9 (pages stall 0.2–0.6 s at once, main thread and video alike, while
+ * their tiles swap). Before the fixes this test found (Chromium's real-time audio threads and the
+ * relay's scheduling, RTCPeerConnection.close() blocking the page, a blank <video> between
  * streams, the mesh camera released before the relay's was on screen), it was 1.1–4.3 s. The cameras
  * play a generated low-complexity clip (fakeCameraFile), 320×180 at 15 fps, which costs the encoders
  * less than Chromium's animated test pattern.

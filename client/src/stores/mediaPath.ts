@@ -28,6 +28,9 @@ export const SWITCH_TIMEOUT_MS = 5000;
 
 export type RemoteMedia = {
   camera: Accessor<MediaStream | null>;
+  /** While a switch is under way and the tile still shows the old path: the target path's stream, to
+   * start playing out of sight so the swap is instant (ui/Video.tsx preloads it). */
+  nextCamera: Accessor<MediaStream | null>;
   screen: Accessor<MediaStream | null>;
   /** The stream with this remote's voice (for the speaking indicator). */
   speech: Accessor<MediaStream | null>;
@@ -76,6 +79,10 @@ export function createMediaPath(options: MediaPathOptions) {
     m = {
       cameraPath: path,
       camera: () => (path() === 'relay' ? relay.video(r.sessionId, 'camera').stream : path() === 'mesh' ? r.camera() : null),
+      nextCamera: () => {
+        if (pendingEpoch() === null || path() === target()) return null;
+        return target() === 'relay' ? relay.video(r.sessionId, 'camera').stream : r.camera();
+      },
       screen: () => (target() === 'relay' ? relay.video(r.sessionId, 'screen').stream ?? r.screen() : r.screen() ?? relay.video(r.sessionId, 'screen').stream),
       speech: () => (path() === 'relay' ? relay.audio(r.sessionId) : r.camera()),
       connected: () => r.connected() || relay.video(r.sessionId, 'camera').stream !== null,

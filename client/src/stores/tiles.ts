@@ -22,6 +22,8 @@ export type TileModel = {
   participantId: Accessor<string>;
   name: Accessor<string>;
   stream: Accessor<MediaStream | null>;
+  /** A stream the tile will likely show next (mid-switch), to start out of sight. */
+  nextStream?: Accessor<MediaStream | null>;
   /** The stream carrying this participant's voice (speaking indicator). */
   speech: Accessor<MediaStream | null>;
   audioOn: Accessor<boolean>;
@@ -74,6 +76,7 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
       participantId: r.participantId,
       name: () => r.name() || users().get(r.sessionId)?.name || '…',
       stream: m.camera,
+      nextStream: m.nextCamera,
       speech: m.speech,
       audioOn: () => users().get(r.sessionId)?.audio ?? true,
       videoOn: () => (users().get(r.sessionId)?.video ?? true) && (m.camera()?.getVideoTracks().length ?? 0) > 0,

@@ -55,6 +55,7 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
     >
       <Video
         stream={props.tile.stream()}
+        next={props.tile.nextStream?.() ?? null}
         muted={props.tile.self || !camera()}
         mirrored={props.tile.self && camera()}
         fit={camera() ? 'cover' : 'contain'}
