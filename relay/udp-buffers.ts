@@ -13,22 +13,25 @@
  */
 import { UdpTransport } from 'werift';
 import type { Socket } from 'node:dgram';
+import { shedWhenBehind } from './overload.ts';
 
 export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 let installed = false;
 
-export function raiseUdpReceiveBuffers(bytes = UDP_RECEIVE_BUFFER_BYTES): void {
+/** Also puts the overload shedder (overload.ts) in front of each socket's handler unless `shed` is false. */
+export function raiseUdpReceiveBuffers(bytes = UDP_RECEIVE_BUFFER_BYTES, shed = process.env.RELAY_SHED !== 'off'): void {
   const proto = UdpTransport.prototype as unknown as { init?: () => Promise<void>; socket: Socket };
   const init = proto.init;
   if (installed || typeof init !== 'function') return;
   installed = true;
-  proto.init = async function (this: { socket: Socket }) {
+  proto.init = async function (this: { socket: Socket; onData: (data: Buffer, addr: unknown) => void }) {
     await init.call(this);
     try {
       this.socket.setRecvBufferSize(bytes);
     } catch {
       // Refused (e.g. a closed socket): the default buffer still works.
     }
+    if (shed) shedWhenBehind(this);
   };
 }
