@@ -11,6 +11,10 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.equal(c.iceServers, [], 'no public STUN server by default');
   assert.is(c.modeHoldMs, 10_000);
   assert.equal(c.rtc, { portRange: undefined, announcedIp: undefined, hostAddresses: [] });
+  assert.is(c.relayMode, true, 'rooms escalate to the relay by default');
+  assert.is(c.shedLoad, true);
+  assert.is(loadConfig({ RELAY_SHED: 'off', RELAY_MODE: 'off' }).shedLoad, false);
+  assert.throws(() => loadConfig({ RELAY_SHED: 'maybe' }), (e: unknown) => e instanceof ConfigError);
 });
 
 test("loadConfig() reads the relay's RTC settings and the mode hold time", () => {

@@ -27,6 +27,7 @@ const schema = z.object({
   LEAVE_GRACE_MS: int(0, 120_000).default(5000),
   MODE_HOLD_MS: int(0, 600_000).default(10_000),
   RELAY_MODE: z.enum(['off', 'on']).default('on'),
+  RELAY_SHED: z.enum(['off', 'on']).default('on'),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -55,8 +56,10 @@ export type Config = {
   leaveGraceMs: number;
   /** How long a room must stay at or under MESH_MAX before it goes back from the relay to mesh. */
   modeHoldMs: number;
-  /** Whether rooms may grow past MESH_MAX by escalating to the relay (off until the browser client speaks relay mode). */
+  /** Whether rooms may grow past MESH_MAX by escalating to the relay. */
   relayMode: boolean;
+  /** Whether incoming video is dropped at the socket while the event loop lags (relay/overload.ts). */
+  shedLoad: boolean;
   /** The relay's own WebRTC endpoint (relay mode). */
   rtc: RtcConfig;
   logLevel: LogLevel;
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     leaveGraceMs: e.LEAVE_GRACE_MS,
     modeHoldMs: e.MODE_HOLD_MS,
     relayMode: e.RELAY_MODE === 'on',
+    shedLoad: e.RELAY_SHED === 'on',
     rtc: {
       portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
       announcedIp: e.RTC_ANNOUNCED_IP,

@@ -14,7 +14,7 @@ export type RunningRelay = { url: string; port: number; close(): Promise<void> }
 
 export async function startRelay(config: Config, options: { clientDir: string; log?: Logger }): Promise<RunningRelay> {
   const log = options.log ?? createLogger(config.logLevel);
-  raiseUdpReceiveBuffers();
+  raiseUdpReceiveBuffers(undefined, config.shedLoad);
   const db = openDb(join(config.dataDir, 'palabre.sqlite'));
   const relay = createRelay({ config, db, log, clientDir: options.clientDir });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -19,8 +19,8 @@ export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 let installed = false;
 
-/** Also puts the overload shedder (overload.ts) in front of each socket's handler unless `shed` is false. */
-export function raiseUdpReceiveBuffers(bytes = UDP_RECEIVE_BUFFER_BYTES, shed = process.env.RELAY_SHED !== 'off'): void {
+/** Also puts the overload shedder (overload.ts) in front of each socket's handler when `shed` (RELAY_SHED). */
+export function raiseUdpReceiveBuffers(bytes = UDP_RECEIVE_BUFFER_BYTES, shed = true): void {
   const proto = UdpTransport.prototype as unknown as { init?: () => Promise<void>; socket: Socket };
   const init = proto.init;
   if (installed || typeof init !== 'function') return;
