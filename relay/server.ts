@@ -8,13 +8,13 @@ import { openDb } from './db.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { createRelay } from './app.ts';
-import { raiseUdpReceiveBuffers } from './udp-buffers.ts';
+import { tuneUdpSockets } from './udp-sockets.ts';
 
 export type RunningRelay = { url: string; port: number; close(): Promise<void> };
 
 export async function startRelay(config: Config, options: { clientDir: string; log?: Logger }): Promise<RunningRelay> {
   const log = options.log ?? createLogger(config.logLevel);
-  raiseUdpReceiveBuffers(undefined, config.shedLoad);
+  tuneUdpSockets({ shed: config.shedLoad });
   const db = openDb(join(config.dataDir, 'palabre.sqlite'));
   const relay = createRelay({ config, db, log, clientDir: options.clientDir });
   const server = await new Promise<Server>((resolve, reject) => {

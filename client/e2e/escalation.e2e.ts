@@ -23,7 +23,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, fakeCameraFile, freePort, launchBrowser, sleep } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, launchBrowser, sleep } from './harness.ts';
 import { STATS_LOG, resetStats, statsTimeline } from './stats-log.ts';
 
 const TARGET_GAP_MS = 1000;
@@ -222,14 +222,7 @@ test('on the relay, a screen share reaches the other four in the large view, and
   const sharerId = await sharer!.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-participant-id');
   await sharer!.locator('[data-testid=toggle-screen]').click();
   for (const page of others) {
-    const share = page.locator(`[data-testid=tile][data-kind=screen][data-participant-id="${sharerId}"]`);
-    await share.waitFor({ timeout: 15_000 });
-    assert.is(await share.getAttribute('data-featured'), 'true');
-    await page.waitForFunction(
-      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video[data-front=true]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
-      sharerId,
-      { timeout: 15_000 },
-    );
+    await expectScreenShare(page, sharerId);
   }
   for (const { page } of people) assert.is(await pathOf(page), 'relay/settled', 'a share needs no switch');
   await sharer!.locator('[data-testid=toggle-screen]').click();

@@ -11,6 +11,7 @@ import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -162,6 +163,18 @@ export async function expectVideoFromPeers(page: Page, peers: number, timeoutMs 
     await sleep(250);
   }
   throw new Error(`expected ${peers} links decoding video; last sample ${JSON.stringify(last)}, first ${JSON.stringify(first)}`);
+}
+
+/** `participantId`'s screen share shows at `page`: its tile is there, in the large view, with a picture. */
+export async function expectScreenShare(page: Page, participantId: string | null): Promise<void> {
+  const share = page.locator(`[data-testid=tile][data-kind=screen][data-participant-id="${participantId}"]`);
+  await share.waitFor({ timeout: 15_000 });
+  assert.is(await share.getAttribute('data-featured'), 'true', 'the share is in the large view');
+  await page.waitForFunction(
+    (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video[data-front=true]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
+    participantId,
+    { timeout: 15_000 },
+  );
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { chatMessages } from '../../crdt/index.ts';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, decodedFrames, expectVideoFromPeers, freePort, launchBrowser, sleep } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, decodedFrames, expectVideoFromPeers, freePort, launchBrowser, sleep } from './harness.ts';
 
 let relay: RelayProcess;
 let browser: Browser;
@@ -122,14 +122,7 @@ test('a screen share is its own tile, promoted to the large view at the others, 
   const aliceId = await selfId(alice);
   await alice.locator('[data-testid=toggle-screen]').click();
   for (const page of others) {
-    const share = page.locator(`[data-testid=tile][data-kind=screen][data-participant-id="${aliceId}"]`);
-    await share.waitFor({ timeout: 15_000 });
-    assert.is(await share.getAttribute('data-featured'), 'true');
-    await page.waitForFunction(
-      (id) => ((document.querySelector(`[data-testid=tile][data-kind=screen][data-participant-id="${id}"] video[data-front=true]`) as HTMLVideoElement | null)?.videoWidth ?? 0) > 0,
-      aliceId,
-      { timeout: 15_000 },
-    );
+    await expectScreenShare(page, aliceId);
     assert.is(await page.locator('[data-testid=tile][data-kind=camera]').count(), 3, 'camera tiles stay');
   }
   await alice.locator('[data-testid=toggle-screen]').click();

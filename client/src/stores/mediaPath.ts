@@ -76,13 +76,11 @@ export function createMediaPath(options: MediaPathOptions) {
     let m = cache.get(r.sessionId);
     if (m) return m;
     const path = () => cameraPath(r);
+    const cameraVia = (p: MediaPath | null) => (p === 'relay' ? relay.video(r.sessionId, 'camera').stream : p === 'mesh' ? r.camera() : null);
     m = {
       cameraPath: path,
-      camera: () => (path() === 'relay' ? relay.video(r.sessionId, 'camera').stream : path() === 'mesh' ? r.camera() : null),
-      nextCamera: () => {
-        if (pendingEpoch() === null || path() === target()) return null;
-        return target() === 'relay' ? relay.video(r.sessionId, 'camera').stream : r.camera();
-      },
+      camera: () => cameraVia(path()),
+      nextCamera: () => (pendingEpoch() !== null && path() !== target() ? cameraVia(target()) : null),
       screen: () => (target() === 'relay' ? relay.video(r.sessionId, 'screen').stream ?? r.screen() : r.screen() ?? relay.video(r.sessionId, 'screen').stream),
       speech: () => (path() === 'relay' ? relay.audio(r.sessionId) : r.camera()),
       connected: () => r.connected() || relay.video(r.sessionId, 'camera').stream !== null,

@@ -1,5 +1,6 @@
 import { For, createEffect, onCleanup } from 'solid-js';
 import type { TileModel } from '../stores/tiles.ts';
+import { playStream } from './playStream.ts';
 
 /**
  * The voices of people whose tile is on another page. In a mesh a remote's voice plays from its
@@ -17,11 +18,7 @@ export function OffPageAudio(props: { tiles: TileModel[]; shown: TileModel[] }) 
       <For each={hidden()}>
         {(tile) => {
           let element!: HTMLAudioElement;
-          createEffect(() => {
-            const stream = tile.stream();
-            if (element.srcObject !== stream) element.srcObject = stream;
-            if (stream) element.play().catch(() => undefined);
-          });
+          createEffect(() => playStream(element, tile.stream()));
           onCleanup(() => {
             element.srcObject = null;
           });

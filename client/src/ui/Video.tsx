@@ -1,4 +1,5 @@
 import { createEffect, createSignal, onCleanup } from 'solid-js';
+import { playStream } from './playStream.ts';
 
 /** How long a new stream may take to show its first frame before it replaces the old one anyway. */
 const HANDOVER_TIMEOUT_MS = 1500;
@@ -36,9 +37,14 @@ export function Video(props: {
   /** The hidden element presented a frame of what was preloaded into it. */
   let preloadedFrame = false;
 
-  const attach = (element: HTMLVideoElement, stream: MediaStream | null) => {
-    if (element.srcObject !== stream) element.srcObject = stream;
-    if (stream) element.play().catch(() => undefined); // autoplay may wait for a gesture; autoplay attr retries
+  /** The hidden element, playing `stream`, comes to the front; the old one lets go. */
+  const bringBackToFront = (shown: HTMLVideoElement, back: HTMLVideoElement, stream: MediaStream) => {
+    back.muted = props.muted;
+    shown.muted = true;
+    preloadedFrame = false;
+    setFront(1 - front());
+    shown.srcObject = null;
+    props.onPresent?.(stream);
   };
 
   createEffect(() => {
@@ -59,34 +65,24 @@ export function Video(props: {
     // Preloaded and already presenting: the swap is a change of which element is in front.
     if (stream && back.srcObject === stream && preloadedFrame) {
       handover = null;
-      back.muted = props.muted;
-      shown.muted = true;
-      preloadedFrame = false;
-      setFront(1 - front());
-      shown.srcObject = null;
-      props.onPresent?.(stream);
+      bringBackToFront(shown, back, stream);
       return;
     }
     // Nothing to keep showing, or nothing to show: switch at once.
     if (!shown.srcObject || !stream || !('requestVideoFrameCallback' in back)) {
       back.srcObject = null;
-      attach(shown, stream);
+      playStream(shown, stream);
       if (stream) props.onPresent?.(stream);
       return;
     }
-    attach(back, stream);
+    playStream(back, stream);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       handover = null;
       clearTimeout(timer);
-      back.muted = props.muted;
-      shown.muted = true;
-      preloadedFrame = false;
-      setFront(1 - front());
-      shown.srcObject = null;
-      props.onPresent?.(stream);
+      bringBackToFront(shown, back, stream);
     };
     const frame = back.requestVideoFrameCallback(finish);
     const timer = setTimeout(finish, HANDOVER_TIMEOUT_MS);
@@ -106,7 +102,7 @@ export function Video(props: {
     if (!next || handover || next === props.stream || back.srcObject === next) return;
     preloadedFrame = false;
     back.muted = true;
-    attach(back, next);
+    playStream(back, next);
     if ('requestVideoFrameCallback' in back) back.requestVideoFrameCallback(() => void (back.srcObject === next && (preloadedFrame = true)));
   });
 
