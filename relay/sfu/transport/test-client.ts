@@ -50,6 +50,7 @@ export class TestClient {
   #videoTrack = new MediaStreamTrack({ kind: 'video' });
   #timers: NodeJS.Timeout[] = [];
   #seq = { audio: 1000, video: 5000 };
+  #layerSeq = new Map<string, number>();
   #frames = 0;
   #keyframeNext = false;
 
@@ -150,7 +151,10 @@ export class TestClient {
 
   /** Sends one VP8-like keyframe packet on the camera, tagged `tag`, in simulcast layer `rid` (see simulcastOffer). */
   writeLayer(rid: string, tag: number): void {
-    const seq = this.#seq.video++ & 0xffff;
+    // Each layer numbers its packets on its own, as a browser's simulcast encodings do: one shared
+    // counter would leave gaps in every layer, which subscribers report as loss.
+    const seq = (this.#layerSeq.get(rid) ?? 5000) & 0xffff;
+    this.#layerSeq.set(rid, seq + 1);
     const extensions = [{ id: RID_EXTENSION_ID, payload: Buffer.from(rid) }];
     const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 1, marker: true, extension: true, extensions });
     this.#videoTrack.writeRtp(new RtpPacket(header, Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, tag])));
