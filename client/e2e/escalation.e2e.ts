@@ -23,7 +23,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, launchBrowser, sleep } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, launchBrowser, sleep, until } from './harness.ts';
 import { STATS_LOG, resetStats, statsTimeline } from './stats-log.ts';
 
 const TARGET_GAP_MS = 1000;
@@ -116,16 +116,6 @@ async function pcs(page: Page): Promise<PcInfo[]> {
     }
     return out;
   });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | false>, last?: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== false) return v;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${JSON.stringify(await last())}` : ''}`);
 }
 
 const pathOf = (page: Page) => page.locator('[data-testid=room]').evaluate((el) => `${el.getAttribute('data-media-path')}/${el.getAttribute('data-switching') === 'true' ? 'switching' : 'settled'}`);

@@ -102,8 +102,14 @@ function raisePriority(pid: number | undefined): void {
   }
 }
 
+/**
+ * Chromium with fake devices. The camera plays fakeCameraFile() (320×180) unless `extraArgs` names
+ * another file: the app asks for 720p, and Chromium's own fake camera would deliver it, which five
+ * pages on 2 cores cannot encode and decode.
+ */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: withoutRealtimeThreads(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), args: [...CHROMIUM_ARGS, ...extraArgs] });
+  const camera = extraArgs.some((a) => a.startsWith('--use-file-for-fake-video-capture=')) ? [] : [`--use-file-for-fake-video-capture=${fakeCameraFile()}`];
+  return chromium.launch({ executablePath: withoutRealtimeThreads(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'), args: [...CHROMIUM_ARGS, ...camera, ...extraArgs] });
 }
 
 /**
@@ -177,30 +183,47 @@ export async function expectScreenShare(page: Page, participantId: string | null
   );
 }
 
+/** Polls `probe` every 200 ms until it returns something other than false; the error shows `last()`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | false>, last?: () => Promise<unknown>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v !== false) return v;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${JSON.stringify(await last())}` : ''}`);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-let cameraFile: string | undefined;
+const cameraFiles = new Map<string, string>();
 
 /**
- * A fake camera clip for Chromium's --use-file-for-fake-video-capture: 2 s of 320×180 at 15 fps
+ * A fake camera clip for Chromium's --use-file-for-fake-video-capture: `width`×`height` at 15 fps
  * (Y4M, 4:2:0), a light square sliding over a grey field, looped by Chromium. Every frame differs,
  * so encoders and decoders do real work, but far less than on Chromium's default animated pattern.
- * Written once per test process into a temporary folder (2.6 MB; nothing is stored in the repository).
+ * 2 s at the default 320×180 (2.6 MB), 1 s above 360p (21 MB at 720p); written once per test process
+ * into a temporary folder (nothing is stored in the repository).
  */
-export function fakeCameraFile(): string {
-  if (cameraFile) return cameraFile;
-  const [width, height, frames] = [320, 180, 30];
+export function fakeCameraFile(width = 320, height = 180): string {
+  const key = `${width}x${height}`;
+  const cached = cameraFiles.get(key);
+  if (cached) return cached;
+  const frames = height > 360 ? 15 : 30;
+  const side = Math.round(height / 5.6);
+  const top = Math.round((height - side) / 2);
   const chroma = (width / 2) * (height / 2);
   const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F15:1 Ip A1:1 C420jpeg\n`)];
   for (let f = 0; f < frames; f++) {
     const y = Buffer.alloc(width * height, 110);
-    const x0 = Math.round((f / frames) * (width - 32));
-    for (let row = 74; row < 106; row++) y.fill(220, row * width + x0, row * width + x0 + 32);
+    const x0 = Math.round((f / frames) * (width - side));
+    for (let row = top; row < top + side; row++) y.fill(220, row * width + x0, row * width + x0 + side);
     parts.push(Buffer.from('FRAME\n'), y, Buffer.alloc(chroma, 128), Buffer.alloc(chroma, 150));
   }
-  cameraFile = join(mkdtempSync(join(tmpdir(), 'palabre-camera-')), 'camera.y4m');
-  writeFileSync(cameraFile, Buffer.concat(parts));
-  return cameraFile;
+  const file = join(mkdtempSync(join(tmpdir(), 'palabre-camera-')), `camera-${key}.y4m`);
+  writeFileSync(file, Buffer.concat(parts));
+  cameraFiles.set(key, file);
+  return file;
 }

@@ -8,6 +8,7 @@
  */
 import { createSignal } from 'solid-js';
 import { prefs } from './prefs.ts';
+import { captureConstraints, type VideoQuality } from '../lib/videoQuality.ts';
 
 export type MediaProblem = { kind: 'permission-denied' } | { kind: 'no-device' } | { kind: 'in-use' } | { kind: 'other'; message: string };
 
@@ -17,7 +18,6 @@ export type MediaListener = {
   screenChanged(screen: MediaStream | null, previous: MediaStream | null): void;
 };
 
-const VIDEO: MediaTrackConstraints = { width: 320, height: 180, frameRate: 15 };
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 const [stream, setStream] = createSignal<MediaStream | null>(null, { equals: false });
@@ -32,7 +32,7 @@ const [starting, setStarting] = createSignal(false);
 const listeners = new Set<MediaListener>();
 
 function constraint(kind: 'audio' | 'video', deviceId: string): MediaTrackConstraints {
-  const base = kind === 'audio' ? AUDIO : VIDEO;
+  const base = kind === 'audio' ? AUDIO : captureConstraints(prefs.videoQuality());
   return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
 }
 
@@ -174,6 +174,22 @@ async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<
   }
 }
 
+/**
+ * Changes the camera's capture size in place (applyConstraints: no new track, links keep their sender).
+ * Offered before joining: the relay's simulcast layers are chosen from the size when publishing.
+ */
+async function setVideoQuality(quality: VideoQuality): Promise<MediaProblem | null> {
+  prefs.setVideoQuality(quality);
+  const current = track('video');
+  if (!current) return null;
+  try {
+    await current.applyConstraints(captureConstraints(quality));
+    return null;
+  } catch (error) {
+    return describe(error);
+  }
+}
+
 async function startScreen(): Promise<MediaProblem | null> {
   if (screen()) return null;
   try {
@@ -225,6 +241,7 @@ export const media = {
   setMicOn: (on: boolean) => setEnabled('audio', on),
   setCameraOn: (on: boolean) => setEnabled('video', on),
   switchDevice,
+  setVideoQuality,
   startScreen,
   stopScreen,
   stopAll,

@@ -21,6 +21,7 @@ import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPo
 import { meshInitiator } from '../lib/pathSwitch.ts';
 import { classifyStreams, type StreamsMessage } from '../lib/remoteStreams.ts';
 import { parseLinkMessage, setSenderActive } from '../lib/linkMessages.ts';
+import { applyMeshEncoding, meshEncoding } from '../lib/videoQuality.ts';
 import { media } from './media.ts';
 
 export type RemoteView = {
@@ -134,6 +135,18 @@ export function createMesh(options: MeshOptions) {
     if (sender && !(await setSenderActive(sender, wanted))) console.warn('mesh: could not change the camera encoding of a link');
   };
 
+  /** Each link's camera encoding shrinks as links grow (lib/videoQuality.ts); run on connect and every tick. */
+  const tuneCameras = () => {
+    const track = media.stream()?.getVideoTracks()[0];
+    const links = [...entries.values()].flatMap((e) => (e.link?.peer.connected ? [e.link] : []));
+    if (!track || links.length === 0) return;
+    const encoding = meshEncoding(track.getSettings().height ?? 0, links.length);
+    for (const link of links) {
+      const sender = link.peer._pc.getSenders().find((s) => s.track === track);
+      if (sender) void applyMeshEncoding(sender, encoding);
+    }
+  };
+
   const connectLink = (entry: Entry, initiator: boolean): Link => {
     entry.link?.peer.destroy();
     const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
@@ -152,6 +165,7 @@ export function createMesh(options: MeshOptions) {
       if (!current()) return;
       entry.set.connected(true);
       sendInfo(link);
+      tuneCameras();
     });
     peer.on('data', (chunk: unknown) => {
       const message = parseLinkMessage(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array));
@@ -261,6 +275,7 @@ export function createMesh(options: MeshOptions) {
   };
 
   const tick = setInterval(() => {
+    tuneCameras();
     if (!linking) return; // links left over from a switch to the relay are not rebuilt
     const now = Date.now();
     for (const [sessionId, entry] of [...entries]) {
