@@ -9,6 +9,7 @@
  * - layer-selector: that choice over time (upgrade hysteresis) and layer switches at keyframes;
  * - keyframe-requester: PLI/FIR throttling and coalescing per stream;
  * - bandwidth: rate meters and the loss-based estimate (receiver reports, REMB) that caps layers;
+ * - capacity: what the whole relay can afford under CPU overload (layers, then videos per subscriber);
  * - subscriptions: last-N, and `shouldForward`, the per-packet decision combining them.
  */
 export { RtpHeader, isH264Keyframe, isVp8Keyframe } from './rtp-header.ts';
@@ -27,6 +28,7 @@ export {
   CoverThenFitPolicy,
   HIDDEN,
   NO_BANDWIDTH,
+  NO_CAPACITY,
   NO_LAYER,
   SIMULCAST_LADDER,
   defaultLayerPolicy,
@@ -39,6 +41,7 @@ export {
 } from './layer-policy.ts';
 export { DEFAULT_LAYER_SELECTOR, LadderError, LayerSelector, VideoSource, VideoSubscription, type LayerSelectorParams } from './layer-selector.ts';
 export { DEFAULT_KEYFRAME_REQUESTER, KeyframeRequester, type KeyframeRequesterParams } from './keyframe-requester.ts';
+export { CAPACITY_LEVELS, CapacityGovernor, DEFAULT_CAPACITY, UNLIMITED, type CapacityLimit, type CapacityParams } from './capacity.ts';
 export { DEFAULT_LOSS_BASED, LossBasedEstimate, RateMeter, type LossBasedParams } from './bandwidth.ts';
 export {
   Subscriptions,

@@ -33,10 +33,12 @@ export const SIMULCAST_LADDER: readonly Layer[] = [
 export const HIDDEN = -1;
 export const NO_BANDWIDTH = -2;
 export const NO_LAYER = -3;
-export type PauseReason = 'hidden' | 'bandwidth' | 'no-layer';
+/** Paused because the relay as a whole is over capacity (capacity.ts). */
+export const NO_CAPACITY = -4;
+export type PauseReason = 'hidden' | 'bandwidth' | 'no-layer' | 'capacity';
 
 export function pauseReason(code: number): PauseReason | undefined {
-  return code === HIDDEN ? 'hidden' : code === NO_BANDWIDTH ? 'bandwidth' : code === NO_LAYER ? 'no-layer' : undefined;
+  return code === HIDDEN ? 'hidden' : code === NO_BANDWIDTH ? 'bandwidth' : code === NO_LAYER ? 'no-layer' : code === NO_CAPACITY ? 'capacity' : undefined;
 }
 
 /** What a policy needs to know of a published video. */

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HIDDEN, NO_BANDWIDTH, type Layer, type LayerPolicy, type TileDemand } from './layer-policy.ts';
+import { CapacityGovernor } from './capacity.ts';
+import { HIDDEN, NO_BANDWIDTH, NO_CAPACITY, pauseReason, type Layer, type LayerPolicy, type TileDemand } from './layer-policy.ts';
 import { LadderError, LayerSelector, VideoSource } from './layer-selector.ts';
 
 const Q = 0;
@@ -176,6 +177,35 @@ test('the policy is an interface: a custom one is used as given', () => {
   const sub = selector.add(new VideoSource(), 1920, 1080);
   selector.update(0);
   assert.is(sub.target, Q);
+});
+
+test('the capacity limit caps every selector sharing it: layers first, then the smallest tiles pause, and both come back', () => {
+  const governor = new CapacityGovernor({ downHoldMs: 0, upHoldMs: 0 });
+  const selectors = [new LayerSelector(undefined, { capacity: governor.limit }), new LayerSelector(undefined, { capacity: governor.limit })];
+  const sources = Array.from({ length: 20 }, () => new VideoSource());
+  const large = selectors.map((s) => s.add(sources[0]!, 1280, 720));
+  const small = selectors.map((s) => sources.slice(1).map((source) => s.add(source, 256, 144)));
+  const update = (now: number) => selectors.forEach((s) => s.update(now));
+  update(0);
+  assert.equal(large.map((l) => l.target), [F, F]);
+  governor.observe(100, 1);
+  update(1);
+  assert.equal(large.map((l) => l.target), [H, H], 'level 1: no full layer');
+  governor.observe(100, 2);
+  governor.observe(100, 3);
+  update(3);
+  assert.equal(governor.level, 3);
+  for (let k = 0; k < 2; k++) {
+    assert.is(large[k]!.target, Q, 'the large tile is kept, at the low layer');
+    assert.equal(small[k]!.slice(0, 15).map((t) => t.target), Array(15).fill(Q), '16 videos: the large one and the first 15 small ones');
+    assert.equal(small[k]!.slice(15).map((t) => t.target), Array(4).fill(NO_CAPACITY));
+  }
+  assert.is(pauseReason(NO_CAPACITY), 'capacity');
+  for (let t = 10; t < 20; t++) governor.observe(0, t);
+  assert.is(governor.level, 0);
+  update(20);
+  assert.equal(large.map((l) => l.target), [F, F]);
+  assert.ok(small.flat().every((t) => t.target === Q), 'every tile back');
 });
 
 test.run();

@@ -14,10 +14,14 @@
  * - a switch completes only at a keyframe of the target layer (a decoder cannot go on from another
  *   layer's delta frames): until then the current layer keeps flowing and `needKeyframe` tells the
  *   caller to ask for one (keyframe-requester.ts throttles). Pausing is immediate. Only spatial
- *   layers are chosen; temporal layers pass as they come.
+ *   layers are chosen; temporal layers pass as they come;
+ * - the relay's capacity limit (capacity.ts), shared by every selector, caps the layer and the
+ *   number of videos: beyond `maxVideos`, the smallest tiles are paused (`NO_CAPACITY`).
  */
+import { UNLIMITED, type CapacityLimit } from './capacity.ts';
 import {
   HIDDEN,
+  NO_CAPACITY,
   SIMULCAST_LADDER,
   defaultLayerPolicy,
   type Layer,
@@ -101,9 +105,11 @@ export interface LayerSelectorParams {
   upgradeHoldMs: number;
   /** The share of the estimate that upgrades may use. */
   upgradeFraction: number;
+  /** The relay's capacity limit, read at every update (one object shared by all selectors). */
+  capacity: Readonly<CapacityLimit>;
 }
 
-export const DEFAULT_LAYER_SELECTOR: LayerSelectorParams = { upgradeHoldMs: 2500, upgradeFraction: 0.9 };
+export const DEFAULT_LAYER_SELECTOR: LayerSelectorParams = { upgradeHoldMs: 2500, upgradeFraction: 0.9, capacity: UNLIMITED };
 
 /** One subscriber's layer choices across all the videos it receives. */
 export class LayerSelector {
@@ -113,6 +119,7 @@ export class LayerSelector {
   readonly #estimates: { at: number; bps: number }[] = [];
   readonly #safe: number[] = [];
   readonly #final: number[] = [];
+  readonly #byArea: number[] = [];
 
   constructor(
     readonly policy: LayerPolicy = defaultLayerPolicy,
@@ -161,11 +168,24 @@ export class LayerSelector {
     for (const e of estimates) if (e.bps < lowest) lowest = e.bps;
     const latest = estimates.length > 0 ? estimates[estimates.length - 1]!.bps : Infinity;
     // What is safe to upgrade to, then: keep what runs now if it still fits, take upgrades only up to the safe choice.
-    for (const sub of subs) sub.maxLayer = Infinity;
+    const { maxLayer, maxVideos } = this.params.capacity;
+    for (const sub of subs) sub.maxLayer = maxLayer;
     this.policy.allocate(subs, lowest * this.params.upgradeFraction, this.#safe);
-    for (let i = 0; i < subs.length; i++) subs[i]!.maxLayer = Math.max(subs[i]!.target, this.#safe[i]!);
+    for (let i = 0; i < subs.length; i++) subs[i]!.maxLayer = Math.min(maxLayer, Math.max(subs[i]!.target, this.#safe[i]!));
     this.policy.allocate(subs, latest, this.#final);
+    if (maxVideos < subs.length) this.#keepLargest(maxVideos);
     for (let i = 0; i < subs.length; i++) subs[i]!.setTarget(this.#final[i]!);
+  }
+
+  /** Pauses every forwarded video beyond the `max` largest tiles (ties: the earlier subscription). */
+  #keepLargest(max: number): void {
+    const subs = this.#subscriptions;
+    const order = this.#byArea;
+    order.length = 0;
+    for (let i = 0; i < subs.length; i++) if (this.#final[i]! >= 0) order.push(i);
+    if (order.length <= max) return;
+    order.sort((a, b) => subs[b]!.width * subs[b]!.height - subs[a]!.width * subs[a]!.height || a - b);
+    for (let k = max; k < order.length; k++) this.#final[order[k]!] = NO_CAPACITY;
   }
 
   /** Drops estimates no longer in effect at `windowStart` (the one in effect then is kept). */
