@@ -17,6 +17,9 @@
  * Send path (`sendPath`): 'werift' hands each packet to the slot's RTCRtpSender, which answers NACKs
  * from its own history; 'direct' (the default) seals and sends the bytes itself (direct-sender.ts),
  * and the room then answers NACKs from its Retransmitter (retransmit.ts), fed with what was forwarded.
+ *
+ * A client's ICE restart is answered by its peer, which keeps its publications and slots (relay-peer.ts);
+ * an offer from a new RTCPeerConnection of the session (ice-restart.ts) replaces the peer.
  */
 import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
