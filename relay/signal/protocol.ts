@@ -14,7 +14,7 @@
  * messages of relay/sfu/transport/protocol.ts, on this same socket:
  *
  *   client → relay   signal {to, data}   ping {id?}   leave
- *                    relay-offer {sdp, epoch, videoSources?}   relay-candidate {candidate|null}   view {videos}
+ *                    relay-offer {sdp, epoch, videoSources?, iceRestart?}   relay-candidate {candidate|null}   view {videos}
  *                    mode-ack {epoch}      (the client finished the switch of that epoch)
  *   relay → client   welcome {self, peers, mode, meshMax, roomMax, iceServers}   peer-joined   peer-left
  *                    signal {from, data}   pong {id?, now}   error {code, message, fatal}

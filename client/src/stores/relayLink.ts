@@ -13,8 +13,13 @@
  * One offer in flight at a time: a wish to re-offer while waiting is remembered and made after the
  * answer, unless the epoch moved on (the relay ignores offers of an older epoch, so the waiting one
  * may never be answered: offer again at once). An answer whose mids don't match the current offer is
- * a late one and dropped; an offer not answered within 4 s is made again. A `relay-failed` error or a
- * failed connection rebuilds the connection with backoff.
+ * a late one and dropped; an offer not answered within 4 s is made again.
+ *
+ * Trouble (lib/relayRecovery.ts decides): a connection `disconnected` for 2 s, or `failed`, first
+ * restarts ICE — `restartIce()` and an offer marked `iceRestart` through the same path — which the
+ * relay answers on the same peer, so slots, tiles and publications stay. A restart not connected
+ * within 5 s, a `relay-failed` error (e.g. the relay had no peer left to restart) or a connection that
+ * fails before it ever connected rebuilds the connection with backoff.
  *
  * Each slot has one MediaStream for its whole life; `slots` says who is in it. Whether a slot decodes
  * its current occupant comes from polling `framesDecoded` (only while a switch needs to know).
@@ -23,6 +28,7 @@ import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
 import { AUDIO_SLOTS, audioSeats, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
+import { defaultRelayRecovery, freshHealth, observe } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
 
 type Slot = { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; stream: MediaStream };
@@ -58,7 +64,7 @@ export function createRelayLink(options: RelayLinkOptions) {
   let senders: Senders = {};
   let publishing = false;
   let wantVideoSlots = 0;
-  let offering: { epoch: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  let offering: { epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
   let wantOffer = false;
   let offerScheduled = false;
   let sentOffer = false;
@@ -68,6 +74,10 @@ export function createRelayLink(options: RelayLinkOptions) {
   let decodeTimer: ReturnType<typeof setInterval> | undefined;
   let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
+  let health = freshHealth();
+  let healthTimer: ReturnType<typeof setTimeout> | undefined;
+  /** restartIce() was called: offers carry `iceRestart` until one of them is answered. */
+  let restarting = false;
   let view: ViewTile[] = [];
   let sentView: ViewTile[] | null = null;
   let viewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,7 +107,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     wantOffer = false;
     clearTimeout(offering?.timer);
     const epoch = options.epoch();
-    offering = { epoch, timer: setTimeout(() => retryOffer(conn), ANSWER_TIMEOUT_MS) };
+    const iceRestart = restarting;
+    offering = { epoch, timer: setTimeout(() => retryOffer(conn), ANSWER_TIMEOUT_MS), iceRestart };
     try {
       await conn.setLocalDescription();
       if (pc() !== conn) return;
@@ -105,7 +116,7 @@ export function createRelayLink(options: RelayLinkOptions) {
         const mid = senders[source]?.mid;
         return mid ? [{ mid, source }] : [];
       });
-      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources });
+      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, ...(iceRestart ? { iceRestart } : {}) });
       sentOffer = true;
       for (const c of outCandidates.splice(0)) sendCandidate(c);
       setLayout((n) => n + 1);
@@ -135,6 +146,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     senders = {};
     sentOffer = false;
     offering = null;
+    health = freshHealth();
+    restarting = false;
     baselines = new Map();
     setSlots(null);
     conn.onicecandidate = (event) => {
@@ -145,7 +158,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     conn.onconnectionstatechange = () => {
       if (pc() !== conn) return;
       if (conn.connectionState === 'connected') failures = 0;
-      if (conn.connectionState === 'failed') rebuild();
+      health = observe(health, conn.connectionState, Date.now());
+      recover();
     };
     addSlots('audio', AUDIO_SLOTS);
     addSlots('video', wantVideoSlots);
@@ -153,7 +167,25 @@ export function createRelayLink(options: RelayLinkOptions) {
     requestOffer();
   };
 
+  /** Restarts ICE or rebuilds when relayRecovery.ts says so, and looks again when it asks to. */
+  const recover = () => {
+    clearTimeout(healthTimer);
+    const conn = pc();
+    if (!conn) return;
+    const now = Date.now();
+    const { action, recheckAt } = defaultRelayRecovery.decide(health, now);
+    if (recheckAt !== null) healthTimer = setTimeout(recover, recheckAt - now);
+    if (action === 'rebuild') return rebuild();
+    if (action !== 'restart-ice') return;
+    health = { ...health, restartedAt: now };
+    conn.restartIce();
+    restarting = true;
+    requestOffer();
+    recover(); // to time the restart out
+  };
+
   const teardown = () => {
+    clearTimeout(healthTimer);
     clearTimeout(offering?.timer);
     offering = null;
     const conn = pc();
@@ -290,6 +322,7 @@ export function createRelayLink(options: RelayLinkOptions) {
         console.warn('relay: answer refused', error);
         return rebuild();
       }
+      if (offering?.iceRestart) restarting = false;
       offering = null;
       for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
       setLayout((n) => n + 1);

@@ -6,8 +6,9 @@
  * datagram, to `socket.send(data, port, host)` without a callback. On the relay's packet path that
  * bookkeeping costs about as much as the forwarding decision, so for a nominated pair on a UDP socket
  * this does the same check (werift's own, through a cast: it is private in its typings) and the same
- * `socket.send`, with the packet in pieces (scatter/gather, no concatenation). Anything else — no
- * nomination yet, TCP or TURN pairs, a werift whose internals moved — goes through `connection.send`.
+ * `socket.send`, with the packet in pieces (scatter/gather, no concatenation). No nominated pair (not
+ * connected yet, or an ICE restart under way) means no send. Anything else — TCP or TURN pairs, a
+ * werift whose internals moved — goes through `connection.send`.
  */
 import type { Socket } from 'node:dgram';
 import type { RTCDtlsTransport } from 'werift';
@@ -24,6 +25,7 @@ const noop = () => {};
 export function iceSend(connection: Connection, parts: readonly Uint8Array[], length: number): boolean {
   const c = connection as unknown as Internals;
   const pair = c.nominated;
+  if (!pair && typeof c.canSendApplicationData === 'function') return false;
   const socket = pair?.protocol.type === 'stun' ? pair.protocol.transport?.socket : undefined;
   if (!pair || !socket || typeof c.canSendApplicationData !== 'function') {
     connection.send(Buffer.concat(parts)).catch(noop);

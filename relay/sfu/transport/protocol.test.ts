@@ -8,6 +8,7 @@ const ok = (v: unknown) => parseRelayClientMessage(v).ok;
 test('parseRelayClientMessage() accepts an offer, candidates (and their end) and a view', () => {
   assert.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 3 }));
   assert.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 3, videoSources: [{ mid: '1', source: 'camera' }, { mid: '4', source: 'screen' }] }));
+  assert.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 3, iceRestart: true }));
   assert.ok(ok({ type: 'relay-candidate', candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } }));
   assert.ok(ok({ type: 'relay-candidate', candidate: { candidate: '' } }));
   assert.ok(ok({ type: 'relay-candidate', candidate: null }));
@@ -32,6 +33,7 @@ test('parseRelayClientMessage() rejects malformed offers', () => {
   assert.not.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 1.5 }));
   assert.not.ok(ok({ type: 'relay-offer', sdp: 42, epoch: 1 }));
   assert.not.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 1, extra: true }), 'unknown field');
+  assert.not.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 1, iceRestart: 'yes' }));
   assert.not.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 1, videoSources: [{ mid: '1', source: 'microphone' }] }));
   assert.not.ok(ok({ type: 'relay-offer', sdp: SDP, epoch: 1, videoSources: [{ mid: 'a b', source: 'camera' }] }));
 });

@@ -11,13 +11,19 @@
  * coming and going need no renegotiation. The client re-offers only when its own publications change
  * or it wants more slots; every offer carries the mode epoch, so an offer from an older mode is ignored.
  *
- *   client → relay   relay-offer {sdp, epoch, videoSources?}   relay-candidate {candidate | null}
+ *   client → relay   relay-offer {sdp, epoch, videoSources?, iceRestart?}   relay-candidate {candidate | null}
  *                    view {videos: [{sessionId, source, width, height}]}
  *   relay → client   relay-answer {sdp}   relay-candidate {candidate | null}
  *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
  *
  * `videoSources` (optional, our addition) says which sendonly video mid is the camera and which the
  * screen share; without it the first sendonly video m-section is the camera and the next the screen.
+ *
+ * ICE restart: when the connection is lost, the client first re-offers with new ICE credentials
+ * (`restartIce()`), marked `iceRestart: true` (our addition). The relay answers on the same peer, so
+ * publications, slots and the DTLS session stay. If it has no peer for the session any more, it can't
+ * restart: it replies with the non-fatal `relay-failed` error, and the client builds a new connection.
+ * An offer from a new RTCPeerConnection (another DTLS certificate) always gets a new peer.
  */
 import { z } from 'zod';
 import { SESSION_ID } from '../../signal/protocol.ts';
@@ -59,6 +65,7 @@ export const relayClientMessage = z.discriminatedUnion('type', [
       sdp,
       epoch: z.number().int().nonnegative(),
       videoSources: z.array(z.object({ mid, source: videoSource }).strict()).max(8).optional(),
+      iceRestart: z.boolean().optional(),
     })
     .strict(),
   candidateMessage,

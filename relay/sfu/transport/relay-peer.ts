@@ -26,6 +26,15 @@
  *   being rejected alone; the room then drops the peer.
  * - SRTP: as DTLS client (the answerer's role) werift offers AEAD_AES_128_GCM before
  *   AES_CM_128_HMAC_SHA1_80; as server it picks its own first match. GCM wins whenever the browser has it.
+ * - ICE restart (an offer with new ice-ufrag/pwd, same certificate: ice-restart.ts): werift's
+ *   setRemoteDescription restarts the ICE agent (fresh local credentials, candidates and checklist on
+ *   the same sockets) and keeps the DTLS transport, its SRTP keys and every transceiver. But its
+ *   connect() returns as soon as DTLS is connected, before starting ICE, so after a restart it would
+ *   only answer the browser's checks, and checks that come before any remote candidate (all of them,
+ *   when the browser's candidates are mDNS names we drop) would wait forever. We run the checks
+ *   ourselves. werift also takes new credentials for "renomination", keeping its own, when the offer
+ *   has an inactive m-section; restarting the agent first makes every restart a real one. A restart
+ *   before DTLS ever came up is refused (IceRestartError): the client builds a new connection instead.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -42,6 +51,8 @@ import type { IceServer } from '../../signal/protocol.ts';
 import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
+import { classifyOffer, offerIdentity } from './ice-restart.ts';
+import type { OfferIdentity, OfferKind } from './ice-restart.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
 import type { SlotFeedback } from './feedback.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
@@ -77,12 +88,19 @@ export class PeerClosedError extends Error {
   override name = 'PeerClosedError';
 }
 
+/** An ICE restart this peer can't do: its DTLS session never came up (the client starts over). */
+export class IceRestartError extends Error {
+  override name = 'IceRestartError';
+}
+
 type Tracked = { pub: Publication; stop: () => void };
 
 export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   /** The packet path: every incoming RTP packet of a publication, as fresh bytes. */
   onRtp: (pub: Publication, packet: Uint8Array) => void = () => {};
   readonly drops = { 'unknown-slot': 0, 'send-failed': 0 };
+  /** ICE restarts answered; the ICE checks of the last one, once they end (null: running or none). */
+  readonly ice = { restarts: 0, lastRestart: null as null | 'connected' | 'failed' };
   readonly #pc: RTCPeerConnection;
   readonly #publications = new Map<string, Tracked>();
   readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver }>();
@@ -92,6 +110,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   #queue: Promise<unknown> = Promise.resolve();
   #answering = false;
   #closed = false;
+  /** The client's ICE credentials and certificate, from the last offer answered. */
+  #remote: OfferIdentity | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -122,6 +142,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     return this.#pc.connectionState;
   }
 
+  /** What an offer would be to this peer: a 'new-connection' (another certificate) it can't answer. */
+  offerKind(offerSdp: string): OfferKind {
+    return classifyOffer(this.#remote, offerIdentity(offerSdp));
+  }
+
   /** Answers an offer (the first or a re-offer). Offers are handled one at a time, in order. */
   answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }> = []): Promise<string> {
     const run = this.#queue.then(() => this.#answer(offerSdp, videoSources));
@@ -129,7 +154,14 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     return run;
   }
 
-  async addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
+  /** Queued behind the offers: a candidate of a restarted ICE agent must come after its offer. */
+  addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
+    const run = this.#queue.then(() => this.#addRemoteCandidate(candidate));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
     if (this.#closed) return;
     if (candidate && isMdnsCandidate(candidate.candidate)) return;
     await this.#pc.addIceCandidate(
@@ -206,7 +238,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
 
   async #answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }>): Promise<string> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} is closed`);
+    const remote = offerIdentity(offerSdp);
+    const restart = classifyOffer(this.#remote, remote) === 'ice-restart';
+    if (restart) this.#restartIce();
     await this.#pc.setRemoteDescription({ type: 'offer', sdp: stripMdnsCandidates(offerSdp) });
+    this.#remote = remote;
     for (const t of this.#pc.getTransceivers()) {
       // The client's recvonly is our sendonly (a slot); its sendonly/sendrecv is our recvonly.
       if (t.offerDirection === 'sendonly') t.setDirection('sendonly');
@@ -222,8 +258,31 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       this.#answering = false;
     }
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
+    if (restart) this.#runIceChecks();
     this.#sync(videoSources);
     return announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp);
+  }
+
+  #restartIce(): void {
+    const transports = this.#pc.dtlsTransports;
+    if (transports.length === 0 || transports.some((t) => t.state !== 'connected')) {
+      throw new IceRestartError(`peer of ${this.sessionId} can't restart ICE: DTLS never connected`);
+    }
+    this.ice.restarts++;
+    this.ice.lastRestart = null;
+    for (const t of transports) t.iceTransport.restart();
+  }
+
+  /** The checks werift's connect() skips after a restart (DTLS is up); the agent reports `connected` itself. */
+  #runIceChecks(): void {
+    const restarts = this.ice.restarts;
+    for (const t of this.#pc.dtlsTransports) {
+      t.iceTransport.connection.connect().then(
+        () => restarts === this.ice.restarts && (this.ice.lastRestart = 'connected'),
+        // Checks of an agent restarted again, or closed, end this way too; the client decides what next.
+        () => restarts === this.ice.restarts && (this.ice.lastRestart = 'failed'),
+      );
+    }
   }
 
   /** Brings publications and slots in line with the negotiated transceivers. */

@@ -17,13 +17,16 @@
  * Send path (`sendPath`): 'werift' hands each packet to the slot's RTCRtpSender, which answers NACKs
  * from its own history; 'direct' (the default) seals and sends the bytes itself (direct-sender.ts),
  * and the room then answers NACKs from its Retransmitter (retransmit.ts), fed with what was forwarded.
+ *
+ * A client's ICE restart is answered by its peer, which keeps its publications and slots (relay-peer.ts);
+ * an offer from a new RTCPeerConnection of the session (ice-restart.ts) replaces the peer.
  */
 import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
 import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
-import { RelayPeer } from './relay-peer.ts';
+import { IceRestartError, RelayPeer } from './relay-peer.ts';
 import type { RelayPeerOptions, SendPath, SlotFeedback } from './relay-peer.ts';
 import { Retransmitter } from './retransmit.ts';
 import type { RetransmitOptions } from './retransmit.ts';
@@ -119,7 +122,14 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
       switch (message.type) {
         case 'relay-offer': {
           if (message.epoch < this.#epoch) return;
-          const peer = this.#peers.get(sessionId) ?? this.#join(sessionId);
+          let peer = this.#peers.get(sessionId);
+          // A new RTCPeerConnection of the client: the old peer's DTLS session was the old one's.
+          if (peer?.offerKind(message.sdp) === 'new-connection') {
+            peer.close();
+            peer = undefined;
+          }
+          if (!peer && message.iceRestart) throw new IceRestartError(`no relay connection of ${sessionId} to restart`);
+          peer ??= this.#join(sessionId);
           let sdp: string;
           try {
             sdp = await peer.answer(message.sdp, message.videoSources);
@@ -183,7 +193,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     peer.on('publications', (added, removed) => this.#onPublications(added, removed));
     peer.on('connection-state', (state) => {
       if (state === 'connected') this.#onConnected(sessionId);
-      // ICE restarts are not handled (yet): a failed connection is closed and the client offers anew.
+      // werift fails a connection after 30 s without consent; a client restarts ICE long before
+      // (relayLink.ts), so a failed peer is one its client gave up on: close it.
       if (state === 'failed') peer.close();
     });
     peer.on('slot-feedback', (mid, feedback) => this.#onFeedback(sessionId, mid, feedback));

@@ -9,6 +9,10 @@
  * frames at 30/s, a keyframe (P bit clear, start code 9d 01 2a) every 30 frames and after a PLI.
  * Packets are built fresh for every write: werift keeps what it is given. Per receive slot it also
  * records the SSRCs seen and how often the sequence number did not advance by exactly one.
+ *
+ * `restartIceOffer()` restarts ICE the way a browser does. werift as offerer has the gap RelayPeer
+ * works around as answerer (relay-peer.ts): once DTLS is up its connect() skips ICE, so after the
+ * restarted agent gets the answer the client runs the checks itself, as a browser's agent would.
  */
 import {
   MediaStreamTrack,
@@ -20,7 +24,7 @@ import {
   useSdesMid,
   useVP8,
 } from 'werift';
-import type { RTCRtpTransceiver } from 'werift';
+import type { DtlsKeys, RTCRtpTransceiver } from 'werift';
 import { AUDIO_LEVEL_URI } from './forwarder.ts';
 import type { IceCandidate, RelayServerMessage, SlotsMessage } from './protocol.ts';
 
@@ -53,15 +57,19 @@ export class TestClient {
   #layerSeq = new Map<string, number>();
   #frames = 0;
   #keyframeNext = false;
+  #restarting = false;
 
   constructor(
     readonly sessionId: string,
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
     readonly media: { audioLevel?: number } = {},
+    /** werift shares one certificate among all connections of a process; a browser makes one per connection. */
+    dtlsKeys?: DtlsKeys,
   ) {
     this.pc = new RTCPeerConnection({
       ...LOOPBACK_PEER_CONFIG,
+      ...(dtlsKeys ? { dtls: { keys: dtlsKeys } } : {}),
       // With werift's default (max-compat) the offerer gathers a socket per m-section and close()
       // leaves those of bundled-away m-sections open, so the test process would never exit.
       bundlePolicy: 'max-bundle',
@@ -72,10 +80,13 @@ export class TestClient {
     this.video = this.pc.addTransceiver(this.#videoTrack, { direction: 'sendonly' });
     const recv = (kind: 'audio' | 'video', n: number) => Array.from({ length: n }, () => this.pc.addTransceiver(kind, { direction: 'recvonly' }));
     this.slots = { audio: recv('audio', slotCounts.audio), video: recv('video', slotCounts.video) };
+    // werift announces a track again with each answer (a restart's too): record each one once.
+    const recording = new WeakSet<object>();
     this.pc.onTrack.subscribe((track) => {
       const t = this.pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
       const mid = t?.mid;
-      if (!mid) return;
+      if (!mid || recording.has(track)) return;
+      recording.add(track);
       track.onReceiveRtp.subscribe((rtp) => this.#record(mid, t.kind, rtp));
     });
     this.video.sender.onPictureLossIndication.subscribe(() => (this.#keyframeNext = true));
@@ -87,11 +98,22 @@ export class TestClient {
     return this.pc.localDescription?.sdp ?? offer.sdp;
   }
 
+  /** An offer with new ICE credentials (restartIce()); the checks run once the answer is in. */
+  async restartIceOffer(): Promise<string> {
+    this.pc.restartIce();
+    this.#restarting = true;
+    return this.offer();
+  }
+
   /** Applies a relay → client message. */
   async receive(message: RelayServerMessage): Promise<void> {
     switch (message.type) {
       case 'relay-answer':
         await this.pc.setRemoteDescription({ type: 'answer', sdp: message.sdp });
+        if (this.#restarting) {
+          this.#restarting = false;
+          for (const t of this.pc.dtlsTransports) if (t.state === 'connected') void t.iceTransport.connection.connect().catch(() => {});
+        }
         return;
       case 'relay-candidate':
         await this.pc.addIceCandidate(message.candidate ? toInit(message.candidate) : null);
