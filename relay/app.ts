@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import * as authProtocol from 'y-protocols/auth';
 import * as encoding from 'lib0/encoding';
 import type { Config } from './config.ts';
+import type { LoadMonitor } from './load-monitor.ts';
 import type { Db } from './db.ts';
 import type { Logger } from './log.ts';
 import { TokenSigner, loadSecret } from './auth/tokens.ts';
@@ -27,7 +28,8 @@ import { renderMetrics } from './http/metrics.ts';
 import { lowerHand } from '../crdt/hands.ts';
 import { pruneReactions } from '../crdt/reactions.ts';
 
-export type RelayDeps = { config: Config; db: Db; log: Logger; clientDir: string; clock?: () => number };
+/** `load`: the process-wide capacity limit (load-monitor.ts) every relay room's selectors follow. */
+export type RelayDeps = { config: Config; db: Db; log: Logger; clientDir: string; clock?: () => number; load?: Pick<LoadMonitor, 'limit' | 'level'> };
 
 export type Relay = {
   app: Hono;
@@ -71,6 +73,7 @@ export function createRelay(deps: RelayDeps): Relay {
         announcedIp: config.rtc.announcedIp,
         iceAdditionalHostAddresses: config.rtc.hostAddresses.length > 0 ? config.rtc.hostAddresses : undefined,
       },
+      core: deps.load ? { subscriptions: { selector: { capacity: deps.load.limit } } } : undefined,
     },
   );
 
@@ -86,6 +89,7 @@ export function createRelay(deps: RelayDeps): Relay {
       { name: 'palabre_signal_forwarded_total', help: 'Peer signals forwarded.', type: 'counter', samples: [{ value: hub.counters.forwarded }] },
       { name: 'palabre_relay_rooms', help: 'Rooms with a relay (warm or carrying media).', type: 'gauge', samples: [{ value: r.rooms }] },
       { name: 'palabre_relay_peers', help: 'Relay connections (one per session on the relay).', type: 'gauge', samples: [{ value: r.peers }] },
+      { name: 'palabre_relay_capacity_level', help: 'Capacity level: 0 forwards everything; higher levels forward smaller layers, then fewer videos (relay over capacity).', type: 'gauge', samples: [{ value: deps.load?.level() ?? 0 }] },
       { name: 'palabre_relay_session_errors_total', help: 'Relay connections that failed (offers the relay could not answer…).', type: 'counter', samples: [{ value: hub.relays.counters.sessionErrors }] },
       { name: 'palabre_signal_rejected_total', help: 'Signalling frames rejected, by reason.', type: 'counter', samples: Object.entries(hub.counters.rejected).map(([reason, value]) => ({ labels: { reason }, value })) },
       { name: 'palabre_yjs_updates_total', help: 'Yjs updates applied.', type: 'counter', samples: [{ value: docs.counters.applied }] },

@@ -15,6 +15,8 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.is(c.shedLoad, true);
   assert.is(loadConfig({ RELAY_SHED: 'off', RELAY_MODE: 'off' }).shedLoad, false);
   assert.throws(() => loadConfig({ RELAY_SHED: 'maybe' }), (e: unknown) => e instanceof ConfigError);
+  assert.is(c.capacityLimit, true);
+  assert.is(loadConfig({ RELAY_CAPACITY: 'off' }).capacityLimit, false);
 });
 
 test("loadConfig() reads the relay's RTC settings and the mode hold time", () => {

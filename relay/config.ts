@@ -28,6 +28,7 @@ const schema = z.object({
   MODE_HOLD_MS: int(0, 600_000).default(10_000),
   RELAY_MODE: z.enum(['off', 'on']).default('on'),
   RELAY_SHED: z.enum(['off', 'on']).default('on'),
+  RELAY_CAPACITY: z.enum(['off', 'on']).default('on'),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -60,6 +61,8 @@ export type Config = {
   relayMode: boolean;
   /** Whether incoming video is dropped at the socket while the event loop lags (relay/overload.ts). */
   shedLoad: boolean;
+  /** Forward smaller layers, then fewer videos, while the event loop lags (load-monitor.ts). */
+  capacityLimit: boolean;
   /** The relay's own WebRTC endpoint (relay mode). */
   rtc: RtcConfig;
   logLevel: LogLevel;
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     modeHoldMs: e.MODE_HOLD_MS,
     relayMode: e.RELAY_MODE === 'on',
     shedLoad: e.RELAY_SHED === 'on',
+    capacityLimit: e.RELAY_CAPACITY === 'on',
     rtc: {
       portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
       announcedIp: e.RTC_ANNOUNCED_IP,

@@ -9,6 +9,7 @@ import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { createRelay } from './app.ts';
 import { tuneUdpSockets } from './udp-sockets.ts';
+import { startLoadMonitor } from './load-monitor.ts';
 
 export type RunningRelay = { url: string; port: number; close(): Promise<void> };
 
@@ -16,7 +17,8 @@ export async function startRelay(config: Config, options: { clientDir: string; l
   const log = options.log ?? createLogger(config.logLevel);
   tuneUdpSockets({ shed: config.shedLoad });
   const db = openDb(join(config.dataDir, 'palabre.sqlite'));
-  const relay = createRelay({ config, db, log, clientDir: options.clientDir });
+  const load = config.capacityLimit ? startLoadMonitor(log) : undefined;
+  const relay = createRelay({ config, db, log, clientDir: options.clientDir, load });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: relay.app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
     (s as Server).once('error', reject);
@@ -33,6 +35,7 @@ export async function startRelay(config: Config, options: { clientDir: string; l
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(timer);
+        load?.close();
         relay.close();
         server.closeAllConnections?.();
         server.close(() => {
