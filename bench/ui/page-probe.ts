@@ -1,9 +1,10 @@
 /**
  * What the ui scenario measures inside the page, with the browser's own clock (performance.now):
  *
- * - **work**: from the start of the task that makes a change (our own input event, or the WebSocket
- *   message that brings a remote one) until the DOM is updated and style and layout are done (forced
- *   at once by reading a layout property, so the figure does not wait for the next frame).
+ * - **script**: from the start of the task that makes a change (our own input event, or the WebSocket
+ *   message that brings a remote one) until the DOM is updated (the app's handlers, Solid, the DOM).
+ * - **work**: from the same start until style and layout are done too (forced at once by reading a
+ *   layout property, so the figure does not wait for the next frame).
  * - **to paint**: from the same start until the next frame has been painted (a requestAnimationFrame
  *   callback, then a task after it); it includes the wait for that frame (up to ~17 ms at 60 Hz).
  * - **long tasks** (PerformanceObserver `longtask`, ≥ 50 ms) and long animation frames (`long-animation-frame`).
@@ -46,7 +47,7 @@ export const PAGE_PROBE = `(() => {
     channel.port2.postMessage(0);
   }));
 
-  const row = (id) => document.querySelector('.people [data-participant-id="' + id + '"]');
+  const row = (id) => document.querySelector('.people li:not([hidden])[data-participant-id="' + id + '"]');
   const holds = (e) => {
     const r = row(e.id);
     switch (e.state) {
@@ -66,12 +67,13 @@ export const PAGE_PROBE = `(() => {
     probe.expects = probe.expects.filter((e) => !met.includes(e));
     const start = probe.taskStart ?? seen;
     if (probe.taskStart === null) probe.unattributed += met.length;
+    const script = seen - start;
     document.querySelector('.people')?.getBoundingClientRect();
     const work = now() - start;
-    probe.nextPaint().then((painted) => { for (const e of met) probe.done.push({ id: e.id, state: e.state, start, work, paint: painted - start }); });
+    probe.nextPaint().then((painted) => { for (const e of met) probe.done.push({ id: e.id, state: e.state, start, script, work, paint: painted - start }); });
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 
-  /** Awaits conditions on rows of the participants list: [{ id, state: 'row' | 'gone' | 'hand' | 'nohand' }]. */
+  /** Awaits conditions on shown rows of the participants list: [{ id, state: 'row' | 'gone' | 'hand' | 'nohand' }]. */
   probe.expect = (list) => { probe.expects.push(...list); };
   /** Resolves with the timings of everything expected, once all of it is painted (or rejects). */
   probe.settled = (count, timeoutMs) => new Promise((resolve, reject) => {
@@ -94,10 +96,11 @@ export const PAGE_PROBE = `(() => {
       target.value = action.value;
       target.dispatchEvent(new Event('input', { bubbles: true }));
     }
+    const script = now() - start;
     document.querySelector('.people')?.getBoundingClientRect();
     const work = now() - start;
     const painted = await probe.nextPaint();
-    return { start, work, paint: painted - start };
+    return { start, script, work, paint: painted - start };
   };
 
   probe.longSince = (from) => ({

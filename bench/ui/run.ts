@@ -44,12 +44,14 @@ export type UiOptions = {
   onProgress?: (line: string) => void;
 };
 
-export type Sample = { start: number; work: number; paint: number };
+export type Sample = { start: number; script: number; work: number; paint: number };
 
 export type UiRow = {
   action: UiAction;
   participants: number;
   samples: number;
+  scriptP50: number;
+  scriptP95: number;
   workP50: number;
   workP95: number;
   workMax: number;
@@ -59,7 +61,7 @@ export type UiRow = {
   longTasks: number;
   longTaskMaxMs: number;
   longFrames: number;
-  /** Rows listed after the action (the room's size for every action but the bursts' middle). */
+  /** Rows shown (not hidden by the search) after the action. */
   rowsListed: number;
   /** Remote changes whose DOM update was seen outside a WebSocket message task (timed from when seen). */
   unattributed: number;
@@ -143,12 +145,15 @@ export async function runUi(o: UiOptions): Promise<UiReport> {
       for (const room of rooms) {
         const p = phases.get(`${action}|${room.size}`);
         if (!p) continue;
+        const script = p.samples.map((s) => s.script);
         const work = p.samples.map((s) => s.work);
         const paint = p.samples.map((s) => s.paint);
         rows.push({
           action,
           participants: room.size,
           samples: p.samples.length,
+          scriptP50: quantile(script, 0.5),
+          scriptP95: quantile(script, 0.95),
           workP50: quantile(work, 0.5),
           workP95: quantile(work, 0.95),
           workMax: Math.max(...work),
@@ -201,7 +206,7 @@ function newParticipant(room: Room): RosterParticipant {
 }
 
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
-const rowsListed = (page: Page) => page.evaluate(() => document.querySelectorAll('.people li').length);
+const rowsListed = (page: Page) => page.evaluate(() => document.querySelectorAll('.people li:not([hidden])').length);
 
 /** Long tasks and frames in the page between `from` and now (after a short wait: they are reported late). */
 async function longSince(page: Page, from: number): Promise<{ longTasks: number[]; longFrames: number[] }> {

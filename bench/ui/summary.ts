@@ -9,6 +9,8 @@ export function uiTable(report: UiReport): Row[] {
     action: r.action,
     participants: r.participants,
     samples: r.samples,
+    'script p50': ms(r.scriptP50),
+    'script p95': ms(r.scriptP95),
     'work p50': ms(r.workP50),
     'work p95': ms(r.workP95),
     'work max': ms(r.workMax),
