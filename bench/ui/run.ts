@@ -16,8 +16,9 @@
  *   hand raise/lower  a remote participant raises (lowers) a hand in the room document: the row moves
  *   leave / join    a burst of participants leaving at once, then as many new ones joining at once
  *
- * Each sample is timed in the page (page-probe.ts): `work` up to updated layout, `paint` up to the next
- * painted frame, and the long tasks during the action's phases.
+ * Each sample is timed in the page (page-probe.ts): `script` until the DOM is updated, `work` until
+ * layout is done, `paint` until the next painted frame; and the long tasks during the action's phases.
+ * `bursts` adds each burst as a whole: its first message to its last row painted.
  * WebRTC on loopback: run inside a loopback-only network namespace (npm run bench does, as root).
  */
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ export type UiRow = {
   unattributed: number;
 };
 
-export type UiReport = { chromium: string; sizes: number[]; rounds: number; rows: UiRow[]; bursts: Array<{ participants: number; action: UiAction; size: number; wholeMs: number }>; errors: string[] };
+export type UiReport = { chromium: string; sizes: number[]; rounds: number; rows: UiRow[]; bursts: Array<{ participants: number; action: UiAction; count: number; wholeMs: number }>; errors: string[] };
 
 type Room = { size: number; page: Page; present: RosterParticipant[]; next: number; base: string; roomId: string };
 /** What page-probe.ts installs as window.__uiProbe. */
@@ -135,7 +136,7 @@ export async function runUi(o: UiOptions): Promise<UiReport> {
         record('leave (burst)', room, leave);
         record('join (burst)', room, join);
         for (const [action, phase] of [['leave (burst)', leave], ['join (burst)', join]] as const) {
-          bursts.push({ participants: room.size, action, size: phase.samples.length, wholeMs: Math.max(...phase.samples.map((s) => s.start + s.paint)) - Math.min(...phase.samples.map((s) => s.start)) });
+          bursts.push({ participants: room.size, action, count: phase.samples.length, wholeMs: Math.max(...phase.samples.map((s) => s.start + s.paint)) - Math.min(...phase.samples.map((s) => s.start)) });
         }
       });
     }
@@ -179,28 +180,33 @@ export async function runUi(o: UiOptions): Promise<UiReport> {
 
 async function openRoom(browser: Browser, base: string, size: number, progress: (line: string) => void): Promise<Room> {
   const created = (await (await fetch(`${base}/api/rooms`, { method: 'POST' })).json()) as { roomId: string };
-  const room: Room = { size, page: undefined as unknown as Page, present: [], next: 0, base, roomId: created.roomId };
-  const others = Array.from({ length: size - 1 }, () => newParticipant(room));
-  for (let i = 0; i < others.length; i += 10) {
-    await Promise.all(others.slice(i, i + 10).map((p) => p.join()));
-    progress(`ui: room of ${size}: ${Math.min(i + 10, others.length)}/${others.length} roster participants joined`);
+  const room = { size, base, roomId: created.roomId, present: [] as RosterParticipant[], next: 0 };
+  try {
+    while (room.present.length < size - 1) {
+      const batch = Array.from({ length: Math.min(10, size - 1 - room.present.length) }, () => newParticipant(room));
+      room.present.push(...batch);
+      await Promise.all(batch.map((p) => p.join()));
+      progress(`ui: room of ${size}: ${room.present.length}/${size - 1} roster participants joined`);
+    }
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    await context.addInitScript(PAGE_PROBE);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => progress(`ui: page error (${size}): ${err.message}`));
+    await page.goto(`${base}/${room.roomId}`);
+    await page.locator('[data-testid=name-input]').fill('Bench Viewer');
+    await page.locator('[data-testid=join-button]').click();
+    await page.locator('[data-testid=room]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelector('[data-testid=participant-count]')?.textContent?.trim() === String(n), size, { timeout: 30_000 });
+    progress(`ui: room of ${size}: the browser is in, ${size} listed`);
+    return Object.assign(room, { page });
+  } catch (err) {
+    for (const p of room.present) p.close();
+    throw err;
   }
-  room.present = others;
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  await context.addInitScript(PAGE_PROBE);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => progress(`ui: page error (${size}): ${err.message}`));
-  await page.goto(`${base}/${room.roomId}`);
-  await page.locator('[data-testid=name-input]').fill('Bench Viewer');
-  await page.locator('[data-testid=join-button]').click();
-  await page.locator('[data-testid=room]').waitFor({ timeout: 30_000 });
-  await page.waitForFunction((n) => document.querySelector('[data-testid=participant-count]')?.textContent?.trim() === String(n), size, { timeout: 30_000 });
-  room.page = page;
-  progress(`ui: room of ${size}: the browser is in, ${size} listed`);
-  return room;
 }
 
-function newParticipant(room: Room): RosterParticipant {
+/** A new roster participant; every third one is muted. */
+function newParticipant(room: { base: string; roomId: string; next: number }): RosterParticipant {
   const i = room.next++;
   return new RosterParticipant(room.base, room.roomId, rosterName(i), i % 3 === 0);
 }
