@@ -213,6 +213,9 @@ if (scenario === 'ui') {
     console.log(`\n${Math.max(...ui.sizes)} vs ${Math.min(...ui.sizes)} participants, measured side by side (ratio of the figures above):`);
     console.log(table(ratios));
   }
+  for (const r of ui.rows) {
+    for (const f of r.longFrameDetails.slice(0, 3)) console.log(`long frame, ${r.action} (${r.participants}): ${f.duration} ms, style and layout ${f.styleAndLayout} ms; ${f.scripts.join(', ') || 'no script'}`);
+  }
   for (const e of ui.errors) console.log(`error: ${e}`);
   for (const r of ui.rows) bars.push({ label: `${r.action} (${r.participants})`, value: r.workP95 * 1000 });
   chart = barChart('Palabre participants panel: work p95 per action (µs)', bars, 'µs');

@@ -7,7 +7,8 @@
  *   layout property, so the figure does not wait for the next frame).
  * - **to paint**: from the same start until the next frame has been painted (a requestAnimationFrame
  *   callback, then a task after it); it includes the wait for that frame (up to ~17 ms at 60 Hz).
- * - **long tasks** (PerformanceObserver `longtask`, ≥ 50 ms) and long animation frames (`long-animation-frame`).
+ * - **long tasks** (PerformanceObserver `longtask`, ≥ 50 ms) and long animation frames (`long-animation-frame`,
+ *   with their style and layout time and their longest scripts).
  *
  * Remote changes are timed from the start of the `onmessage` handler that applied them: every
  * WebSocket's handler is wrapped to note when it starts, and a MutationObserver, whose callback runs
@@ -26,7 +27,19 @@ export const PAGE_PROBE = `(() => {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
   } catch {}
   try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.longFrames.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration }); }).observe({ type: 'long-animation-frame', buffered: true });
+    // With what ran in the frame, so a reader can tell our list from anything else on the page.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const end = e.startTime + e.duration;
+        probe.longFrames.push({
+          start: e.startTime,
+          duration: Math.round(e.duration),
+          blocking: Math.round(e.blockingDuration),
+          styleAndLayout: e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0,
+          scripts: [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 3).map((x) => x.invoker + ' ' + Math.round(x.duration) + ' ms'),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
   } catch {}
 
   const Original = window.WebSocket;
@@ -105,6 +118,6 @@ export const PAGE_PROBE = `(() => {
 
   probe.longSince = (from) => ({
     tasks: probe.longTasks.filter((t) => t.start >= from).map((t) => t.duration),
-    frames: probe.longFrames.filter((t) => t.start >= from).map((t) => t.duration),
+    frames: probe.longFrames.filter((t) => t.start >= from).map(({ start, ...frame }) => frame),
   });
 })();`;

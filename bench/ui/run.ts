@@ -46,6 +46,7 @@ export type UiOptions = {
 };
 
 export type Sample = { start: number; script: number; work: number; paint: number };
+export type LongFrame = { duration: number; blocking: number; styleAndLayout: number; scripts: string[] };
 
 export type UiRow = {
   action: UiAction;
@@ -62,6 +63,8 @@ export type UiRow = {
   longTasks: number;
   longTaskMaxMs: number;
   longFrames: number;
+  /** Each long animation frame: its duration, blocking and style-and-layout ms, and its longest scripts. */
+  longFrameDetails: LongFrame[];
   /** Rows shown (not hidden by the search) after the action. */
   rowsListed: number;
   /** Remote changes whose DOM update was seen outside a WebSocket message task (timed from when seen). */
@@ -76,11 +79,11 @@ type Probe = {
   act(action: { selector: string; value?: string }): Promise<Sample>;
   expect(list: Expectation[]): void;
   settled(count: number, timeoutMs: number): Promise<Sample[]>;
-  longSince(from: number): { tasks: number[]; frames: number[] };
+  longSince(from: number): { tasks: number[]; frames: LongFrame[] };
   unattributed: number;
 };
 type Expectation = { id: string; state: 'row' | 'gone' | 'hand' | 'nohand' };
-type Phase = { samples: Sample[]; longTasks: number[]; longFrames: number[]; rows: number; unattributed: number };
+type Phase = { samples: Sample[]; longTasks: number[]; longFrames: LongFrame[]; rows: number; unattributed: number };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SETTLE_MS = 10_000;
@@ -164,6 +167,7 @@ export async function runUi(o: UiOptions): Promise<UiReport> {
           longTasks: p.longTasks.length,
           longTaskMaxMs: Math.max(0, ...p.longTasks),
           longFrames: p.longFrames.length,
+          longFrameDetails: p.longFrames,
           rowsListed: p.rows,
           unattributed: p.unattributed,
         });
@@ -215,7 +219,7 @@ const pageNow = (page: Page) => page.evaluate(() => performance.now());
 const rowsListed = (page: Page) => page.evaluate(() => document.querySelectorAll('.people li:not([hidden])').length);
 
 /** Long tasks and frames in the page between `from` and now (after a short wait: they are reported late). */
-async function longSince(page: Page, from: number): Promise<{ longTasks: number[]; longFrames: number[] }> {
+async function longSince(page: Page, from: number): Promise<{ longTasks: number[]; longFrames: LongFrame[] }> {
   await sleep(150);
   const { tasks, frames } = await page.evaluate((t) => (window as unknown as { __uiProbe: Probe }).__uiProbe.longSince(t), from);
   return { longTasks: tasks, longFrames: frames };
