@@ -12,9 +12,10 @@ import { Icon } from './Icon.tsx';
  * searchable (case and accents ignored), raised hands first. Rows keep their DOM while their content
  * is unchanged (keyed <For> over objects kept by lib/participantList.ts), so a join or a hand moves or
  * adds one row; the name order is sorted only when the roster changes; the search hides rows that do
- * not match instead of removing them, so typing and clearing create no row. Rows off screen are
- * neither laid out nor painted (`content-visibility: auto` in app.css) but stay in the document, for
- * find-in-page and screen readers. Measured by `npm run bench -- --scenario ui` (README).
+ * not match instead of removing them, so typing and clearing create no row. Measured by
+ * `npm run bench -- --scenario ui` (README). `content-visibility: auto` on the rows was tried and left
+ * out: it cut the layout done at once, but the time to the next painted frame stayed the same (the
+ * work moved to paint).
  */
 export function ParticipantsPanel(props: { participants: Participant[]; hands: RaisedHand[]; users: Map<string, AwarenessUser>; onClose(): void }) {
   const [query, setQuery] = createSignal('');
