@@ -6,7 +6,8 @@
  * SRTP + UDP per-packet ceiling on one core; `fanout` — one publisher to N subscribers over real
  * ICE/DTLS-SRTP through Palabre's relay and through a naive werift fan-out; `all` — those in one run,
  * so their figures compare; `rooms` — whole rooms of synthetic participants against the real relay
- * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes).
+ * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes);
+ * `ui` — the participants panel in Chromium, rooms of 10 and 150 side by side (`--participants`, `--rounds`).
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,10 @@ import { ROOM_PRESETS, sized } from './rooms/presets.ts';
 import { runRooms } from './rooms/run.ts';
 import type { RoomsRow } from './rooms/summary.ts';
 import { rmemMax } from './rooms/udp-drops.ts';
+import { runUi } from './ui/run.ts';
+import { uiRatios, uiTable } from './ui/summary.ts';
 
-const SCENARIOS = ['all', 'core', 'ceiling', 'fanout', 'rooms'] as const;
+const SCENARIOS = ['all', 'core', 'ceiling', 'fanout', 'rooms', 'ui'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -33,13 +36,15 @@ const { values } = parseArgs({
     participants: { type: 'string' },
     'load-procs': { type: 'string' },
     'verify-every': { type: 'string' },
+    rounds: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]
-       rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]`);
+       rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]
+       ui: [--participants N[,N…]] [--rounds R]`);
   process.exit(0);
 }
 const scenario = values.scenario as Scenario;
@@ -54,11 +59,11 @@ if (!(seconds > 0 && seconds <= 600)) {
 }
 
 // WebRTC scenarios run inside a loopback-only network namespace: re-run this command in one (as root).
-const needsNetwork = scenario === 'all' || scenario === 'fanout' || scenario === 'rooms';
+const needsNetwork = scenario === 'all' || scenario === 'fanout' || scenario === 'rooms' || scenario === 'ui';
 const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
 if (needsNetwork && !isolated) {
   if (process.getuid?.() !== 0 || spawnSync('unshare', ['-n', 'true']).status !== 0) {
-    console.error('the fanout and rooms scenarios need a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
+    console.error('the fanout, rooms and ui scenarios need a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
     process.exit(2);
   }
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
@@ -184,6 +189,36 @@ if (scenario === 'rooms') {
     { title: 'loss', unit: '%', series: series((r) => r.loss * 100) },
     { title: 'relay CPU', unit: '% of one core', series: series((r) => r.relayCpuPercent) },
   ]);
+}
+
+if (scenario === 'ui') {
+  const sizes = values.participants?.split(',').map(Number) ?? [10, 150];
+  if (sizes.some((n) => !(Number.isInteger(n) && n >= 3 && n <= 150))) {
+    console.error('--participants must be whole numbers from 3 to 150, comma-separated');
+    process.exit(2);
+  }
+  const rounds = Number(values.rounds ?? 2);
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
+    console.error('--rounds must be a whole number from 1 to 20');
+    process.exit(2);
+  }
+  const ui = await runUi(values.smoke
+    ? { sizes: [4, 12], rounds: 1, opens: 2, hands: 2, burst: 2, searches: ['mart'], onProgress: progress }
+    : { sizes, rounds, onProgress: progress });
+  report.ui = ui;
+  console.log(`\nParticipants panel in ${ui.chromium}, ms from the start of the change (an input event, or the message that brought it) to updated layout (work) and to the next painted frame (paint):`);
+  console.log(table(uiTable(ui)));
+  const ratios = uiRatios(ui);
+  if (ratios.length > 0) {
+    console.log(`\n${Math.max(...ui.sizes)} vs ${Math.min(...ui.sizes)} participants, measured side by side (ratio of the figures above):`);
+    console.log(table(ratios));
+  }
+  for (const r of ui.rows) {
+    for (const f of r.longFrameDetails.slice(0, 3)) console.log(`long frame, ${r.action} (${r.participants}): ${f.duration} ms, style and layout ${f.styleAndLayout} ms; ${f.scripts.join(', ') || 'no script'}`);
+  }
+  for (const e of ui.errors) console.log(`error: ${e}`);
+  for (const r of ui.rows) bars.push({ label: `${r.action} (${r.participants})`, value: r.workP95 * 1000 });
+  chart = barChart('Palabre participants panel: work p95 per action (µs)', bars, 'µs');
 }
 
 chart ??= barChart('Palabre bench: per-core throughput (packets or deliveries per CPU second)', bars, '/s');

@@ -1,7 +1,12 @@
 /**
  * The participants panel's list for rooms of up to 150: a search that ignores case and accents
  * ("eloise" finds "Éloïse", "ZOE" finds "Zoé"), raised hands first in the order they went up, then
- * ourselves, then everyone else by name. Pure and O(n log n) per update, with each name folded once.
+ * ourselves, then everyone else by name.
+ *
+ * The panel works in three steps, so each change redoes only its own: the name order (a sort, when
+ * someone joins, leaves or is renamed), the hands on top of it (linear, when a hand goes up or down)
+ * and the search (a set of matching ids, when the query changes: rows that do not match are hidden,
+ * not removed, so typing and clearing re-create no row). Each row's folded name is computed once.
  */
 export type Listed = { participantId: string; name: string; self: boolean };
 
@@ -12,13 +17,44 @@ export function foldForSearch(text: string): string {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-/** `handOrder`: participant ids with a raised hand, in the order the hands went up. */
-export function orderParticipants<P extends Listed>(list: readonly P[], handOrder: readonly string[], query: string): P[] {
-  const q = foldForSearch(query);
-  const matching = q === '' ? [...list] : list.filter((p) => foldForSearch(p.name).includes(q));
+/** A copy sorted by name (case and accents ignored, numbers in numeric order). */
+export function sortByName<P extends Listed>(list: readonly P[]): P[] {
+  return [...list].sort((a, b) => collator.compare(a.name, b.name));
+}
+
+/**
+ * Raised hands first in the order they went up (`handOrder`: participant ids), then ourselves, then
+ * everyone else in the order of `byName`. Linear apart from sorting the raised hands.
+ */
+export function handsFirst<P extends Listed>(byName: readonly P[], handOrder: readonly string[]): P[] {
   const hand = new Map(handOrder.map((id, i) => [id, i]));
-  const rank = (p: P) => hand.get(p.participantId) ?? (p.self ? handOrder.length : handOrder.length + 1);
-  return matching.sort((a, b) => rank(a) - rank(b) || collator.compare(a.name, b.name));
+  const raised: P[] = [];
+  const self: P[] = [];
+  const rest: P[] = [];
+  for (const p of byName) (hand.has(p.participantId) ? raised : p.self ? self : rest).push(p);
+  raised.sort((a, b) => hand.get(a.participantId)! - hand.get(b.participantId)!);
+  return [...raised, ...self, ...rest];
+}
+
+// Rows keep their object while unchanged (keepIdentity), so a name is folded once per row, not per keystroke.
+const folded = new WeakMap<Listed, string>();
+function foldedName(p: Listed): string {
+  let f = folded.get(p);
+  if (f === undefined) folded.set(p, (f = foldForSearch(p.name)));
+  return f;
+}
+
+/** Ids of the participants whose name contains `query` (case and accents ignored); null when the query is empty. */
+export function matchingIds(list: readonly Listed[], query: string): Set<string> | null {
+  const q = foldForSearch(query);
+  if (q === '') return null;
+  return new Set(list.filter((p) => foldedName(p).includes(q)).map((p) => p.participantId));
+}
+
+/** The list as the panel shows it: the matching participants, hands first, then self, then by name. */
+export function orderParticipants<P extends Listed>(list: readonly P[], handOrder: readonly string[], query: string): P[] {
+  const matching = matchingIds(list, query);
+  return handsFirst(sortByName(matching ? list.filter((p) => matching.has(p.participantId)) : list), handOrder);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { For, Show, createMemo, createSignal } from 'solid-js';
 import type { AwarenessUser, RaisedHand } from '../../../crdt/index.ts';
 import { colorFor, initials } from '../lib/color.ts';
-import { keepIdentity, orderParticipants } from '../lib/participantList.ts';
+import { handsFirst, keepIdentity, matchingIds, sortByName } from '../lib/participantList.ts';
 import { media } from '../stores/media.ts';
 import type { Participant } from '../stores/session.ts';
 import { t } from '../stores/i18n.ts';
@@ -9,17 +9,24 @@ import { Icon } from './Icon.tsx';
 
 /**
  * Everyone in the room (up to 150), and the raised-hand queue in the order hands went up. The list is
- * searchable (case and accents ignored), raised hands first; rows keep their DOM while their content
- * is unchanged (keyed <For> over objects kept by lib/participantList.ts), so a join or a hand re-renders
- * one row, not 150. Plain rows without virtualisation: 150 of them render in a few milliseconds.
+ * searchable (case and accents ignored), raised hands first. Rows keep their DOM while their content
+ * is unchanged (keyed <For> over objects kept by lib/participantList.ts), so a join or a hand moves or
+ * adds one row; the name order is sorted only when the roster changes; the search hides rows that do
+ * not match instead of removing them, so typing and clearing create no row. Measured by
+ * `npm run bench -- --scenario ui` (README). `content-visibility: auto` on the rows was tried and left
+ * out: it cut the layout done at once, but the time to the next painted frame stayed the same (the
+ * work moved to paint).
  */
 export function ParticipantsPanel(props: { participants: Participant[]; hands: RaisedHand[]; users: Map<string, AwarenessUser>; onClose(): void }) {
   const [query, setQuery] = createSignal('');
   const rows = new Map<string, Participant>();
   const stable = createMemo(() => keepIdentity(rows, props.participants));
+  const byName = createMemo(() => sortByName(stable()));
   const handOrder = createMemo(() => props.hands.map((h) => h.participantId));
   const raised = createMemo(() => new Set(handOrder()));
-  const shown = createMemo(() => orderParticipants(stable(), handOrder(), query()));
+  const ordered = createMemo(() => handsFirst(byName(), handOrder()));
+  const matching = createMemo(() => matchingIds(stable(), query()));
+  const shows = (p: Participant) => matching()?.has(p.participantId) ?? true;
   const audioOn = (p: Participant) => (p.self ? media.hasAudio() && media.micOn() : (props.users.get(p.sessionId)?.audio ?? true));
 
   return (
@@ -55,13 +62,13 @@ export function ParticipantsPanel(props: { participants: Participant[]; hands: R
       />
       <Show when={query().trim() !== ''}>
         <p class="muted search-count" role="status" data-testid="participant-matches">
-          {shown().length > 0 ? t('searchMatches', { n: shown().length, total: props.participants.length }) : t('searchNoMatch', { query: query().trim() })}
+          {(matching()?.size ?? 0) > 0 ? t('searchMatches', { n: matching()!.size, total: props.participants.length }) : t('searchNoMatch', { query: query().trim() })}
         </p>
       </Show>
       <ul class="people">
-        <For each={shown()}>
+        <For each={ordered()}>
           {(p) => (
-            <li data-testid="participant-item" data-participant-id={p.participantId}>
+            <li data-testid="participant-item" data-participant-id={p.participantId} hidden={!shows(p)}>
               <span class="avatar small" aria-hidden="true" style={{ 'background-color': colorFor(p.participantId) }}>{initials(p.name)}</span>
               <span class="person-name">{p.self ? t('youSuffix', { name: p.name }) : p.name}</span>
               <Show when={raised().has(p.participantId)}>
