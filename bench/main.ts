@@ -36,6 +36,7 @@ const { values } = parseArgs({
     participants: { type: 'string' },
     'load-procs': { type: 'string' },
     'verify-every': { type: 'string' },
+    'publisher-layers': { type: 'string' },
     rounds: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -140,10 +141,16 @@ if (scenario === 'rooms') {
   const runs = values.smoke
     ? [sized(ROOM_PRESETS.find((p) => p.name === 'meeting-25')!, 6)]
     : presets.flatMap((p) => (sizes ?? [p.participants]).map((n) => sized(p, n)));
+  const layerModes = (values['publisher-layers'] ?? 'on').split(',');
+  if (layerModes.some((m) => m !== 'on' && m !== 'off')) {
+    console.error('--publisher-layers takes on, off or on,off (side by side)');
+    process.exit(2);
+  }
   const rooms: RoomsRow[] = [];
-  for (const preset of runs) {
+  for (const preset of runs) for (const layerMode of layerModes) {
     rooms.push(await runRooms({
       preset,
+      followLayers: layerMode === 'on',
       seconds: values.smoke ? Math.max(1, Math.min(seconds, 2)) : seconds,
       loadProcs: values['load-procs'] ? Number(values['load-procs']) : undefined,
       verifyEvery: values['verify-every'] ? Number(values['verify-every']) : undefined,

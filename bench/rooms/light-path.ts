@@ -73,6 +73,8 @@ export class LightPath {
   #frames = 0;
   readonly #layers: Layer[];
   #closed = false;
+  /** Layers the relay said nobody needs. */
+  readonly #paused = new Set<string>();
 
   constructor(readonly dtls: RTCDtlsTransport, readonly o: LightPathOptions) {
     this.#sealer = new RtpSealer(dtls.srtp.localContext);
@@ -161,6 +163,7 @@ export class LightPath {
     for (let i = 0; i < LAYERS.length; i++) {
       const layer = this.#layers[i]!;
       const spec = LAYERS[i]!;
+      if (this.#paused.has(spec.rid)) continue;
       // A PLI gets a keyframe at most every 300 ms per layer, as browsers throttle them.
       const keyframe = frame % KEYFRAME_EVERY_FRAMES === 0 || (layer.wantKeyframe && now - layer.keyframeAt > 300_000);
       if (keyframe) {
@@ -171,6 +174,18 @@ export class LightPath {
       const frameBytes = vp8Frame({ pt: v.pt, firstSeq: layer.seq, ts, ssrc: layer.ssrc, ridExtId: v.ridExtId, rid: spec.rid, keyframe, packets, payload: spec.payload, tag: this.o.tag, sentUs: monoUs() });
       layer.seq = (layer.seq + packets) & 0xffff;
       for (const bytes of frameBytes) if (this.#write(bytes) && this.measuring) this.#sent.video++;
+    }
+  }
+
+  /** The relay's `layers` message: send only these rids, as a browser turns its other encodings off. */
+  setLayers(rids: readonly string[]): void {
+    for (let i = 0; i < LAYERS.length; i++) {
+      const rid = LAYERS[i]!.rid;
+      const resumed = this.#paused.has(rid) && rids.includes(rid);
+      if (rids.includes(rid)) this.#paused.delete(rid);
+      else this.#paused.add(rid);
+      // A browser's re-enabled encoding starts with a keyframe.
+      if (resumed) this.#layers[i]!.wantKeyframe = true;
     }
   }
 

@@ -19,7 +19,8 @@ import type { ServerMessage } from '../../relay/signal/protocol.ts';
 import { LightPath } from './light-path.ts';
 import { monoUs } from './media.ts';
 
-export type ParticipantSpec = { index: number; video: boolean; tiles: number; talking: boolean; verifyEvery: number };
+/** `followLayers`: obey the relay's `layers` message (a browser does); off shows what it saves. */
+export type ParticipantSpec = { index: number; video: boolean; tiles: number; talking: boolean; verifyEvery: number; followLayers: boolean };
 
 /** Milestones of a join, µs on the monotonic clock (0: not reached). */
 export type JoinTimes = { start: number; joined: number; welcome: number; answer: number; connected: number; firstMedia: number };
@@ -36,6 +37,8 @@ export class Participant {
   #audio: RTCRtpTransceiver | undefined;
   #video: RTCRtpTransceiver | undefined;
   #others: string[] = [];
+  /** The relay's last `layers` for our camera, applied once the media path is up. */
+  #wantedRids: string[] | undefined;
   #offered = false;
   /** The offer as sent, and the mode epoch it was last sent for (re-sent for a newer one until answered). */
   #offer: { sdp: string; videoSources?: unknown; epoch: number } | undefined;
@@ -124,6 +127,11 @@ export class Participant {
       case 'relay-candidate':
         void this.#pc?.addIceCandidate(m.candidate ? { candidate: m.candidate.candidate, sdpMid: m.candidate.sdpMid ?? undefined, sdpMLineIndex: m.candidate.sdpMLineIndex ?? undefined } : null).catch(() => {});
         return;
+      case 'layers':
+        if (!this.spec.followLayers) return;
+        this.#wantedRids = m.rids;
+        this.media?.setLayers(m.rids);
+        return;
       case 'error':
         this.errors.push(`${m.code}: ${m.message}`);
         return;
@@ -204,6 +212,7 @@ export class Participant {
       this.errors.push(`media path: ${(err as Error).message}`);
       return;
     }
+    if (this.#wantedRids) this.media.setLayers(this.#wantedRids);
     this.#connected = true;
     for (const epoch of this.#pendingAcks.splice(0)) this.#send({ type: 'mode-ack', epoch });
   }

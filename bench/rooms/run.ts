@@ -28,6 +28,8 @@ export type RoomsOptions = {
   loadProcs?: number;
   /** Decrypt (and so authenticate) one received packet in this many (default 20). */
   verifyEvery?: number;
+  /** Participants obey the relay's `layers` (default true, as browsers do); false: every layer always. */
+  followLayers?: boolean;
   /** Joins in flight at once (default 4). */
   joinConcurrency?: number;
   onProgress?: (line: string) => void;
@@ -65,7 +67,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
     const joinedAt = Date.now();
     for (let i = 0; i < preset.participants; i++) {
       while (inFlight >= concurrency) await sleep(5);
-      const spec: ParticipantSpec = { index: i, video: preset.video, tiles: preset.tiles, talking: i < preset.talkers, verifyEvery: o.verifyEvery ?? 20 };
+      const spec: ParticipantSpec = { index: i, video: preset.video, tiles: preset.tiles, talking: i < preset.talkers, verifyEvery: o.verifyEvery ?? 20, followLayers: o.followLayers ?? true };
       const load = loads[i % procs]!;
       inFlight++;
       void nextMessage(load, (m: any) => (m?.joined === i || m?.failed === i ? m : undefined), `participant ${i} to join`, 60_000)
@@ -115,7 +117,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
       console.error('relay before/after', JSON.stringify(before), JSON.stringify(after));
       for (const r of reports) console.error(r.index, JSON.stringify({ sent: r.path?.sent, streams: r.path?.streams.map((s) => `${s.kind}:${s.received}/${s.expected}`), lag: r.path?.lagUs, errors: r.errors }));
     }
-    const row = summarize(preset, reports, {
+    const row = summarize(o.followLayers === false ? { ...preset, name: `${preset.name} all-layers` } : preset, reports, {
       seconds,
       relay: { before, after, cpuSeconds },
       generatorCpuSeconds,

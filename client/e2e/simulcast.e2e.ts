@@ -8,7 +8,9 @@
  * - mesh with one link: Ada's encoding for it is unscaled; with two links, each is scaled to ≤ 360p;
  * - the fourth escalates the room: Ada publishes three layers to the relay (q/h/f = 180p/360p/720p);
  * - Bo's view of Ada follows his tile: resizing his window moves her tile between the layer ladder's
- *   sizes, and the frame height Bo decodes changes with it (the relay switches layers at keyframes).
+ *   sizes, and the frame height Bo decodes changes with it (the relay switches layers at keyframes);
+ * - Ada encodes only the layers someone needs: the relay's `layers` message turns the others off
+ *   (at once when more are needed, after 3 s when fewer).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,7 +22,7 @@ let browser: Browser;
 let link = '';
 const pages: Page[] = [];
 
-type Outbound = { relay: boolean; rid: string | null; frameHeight: number; framesEncoded: number; scale: number | null; limitation: string };
+type Outbound = { relay: boolean; rid: string | null; frameHeight: number; framesEncoded: number; scale: number | null; active: boolean; limitation: string };
 
 /** Ada's video encodings on every connected peer connection, with the scale the app asked of each. */
 const outbound = (page: Page) =>
@@ -33,8 +35,8 @@ const outbound = (page: Page) =>
       const encodings = camera?.getParameters().encodings ?? [];
       (await pc.getStats()).forEach((r: { type: string; kind?: string; rid?: string; frameHeight?: number; framesEncoded?: number; qualityLimitationReason?: string }) => {
         if (r.type !== 'outbound-rtp' || r.kind !== 'video') return;
-        const scale = encodings.find((e) => (e.rid ?? null) === (r.rid ?? null))?.scaleResolutionDownBy ?? null;
-        out.push({ relay, rid: r.rid ?? null, frameHeight: r.frameHeight ?? 0, framesEncoded: r.framesEncoded ?? 0, scale, limitation: r.qualityLimitationReason ?? '' });
+        const encoding = encodings.find((e) => (e.rid ?? null) === (r.rid ?? null));
+        out.push({ relay, rid: r.rid ?? null, frameHeight: r.frameHeight ?? 0, framesEncoded: r.framesEncoded ?? 0, scale: encoding?.scaleResolutionDownBy ?? null, active: encoding?.active ?? true, limitation: r.qualityLimitationReason ?? '' });
       });
     }
     return out;
@@ -63,6 +65,7 @@ async function join(name: string, query: string, viewport: { width: number; heig
   await context.addInitScript(TRACK_PEER_CONNECTIONS);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
+
   await page.goto(`${link}${query}`);
   await page.locator('[data-testid=name-input]').fill(name);
   await page.locator('[data-testid=join-button]').click();
@@ -107,32 +110,38 @@ test('in a mesh, one link gets the 720p camera unscaled; two links get it at 360
   console.log(`  Ada's mesh encodings: one link ${full}; two links ${two.map((e) => `${e.frameHeight}p (${e.limitation})`).join(', ')}`);
 });
 
-test('on the relay, a 720p camera is three layers, and a viewer gets the layer its tile needs as it resizes', async () => {
+test('on the relay, a 720p camera offers three layers and sends those viewers need; a viewer gets the layer its tile needs as it resizes', async () => {
   const [ada, bo] = pages as [Page, Page];
   await join('Di', '?video=low', { width: 800, height: 450 });
   await until('every page on the relay', 30_000, async () => (await Promise.all(pages.map(pathOf))).every((p) => p === 'relay/settled'), () => Promise.all(pages.map(pathOf)));
-  const layers = await until('Ada sends q, h and f to the relay', 30_000, async () => {
+  // Bo's tile of Ada (1280×720 window) needs the 360p layer, the others' tiles 180p: nobody needs 720p,
+  // so the relay tells Ada to send q and h only (its `layers` message), and Ada's f encoding goes off.
+  const activeRids = async () => (await outbound(ada)).filter((e) => e.relay && e.active).map((e) => e.rid).sort().join('');
+  const layers = await until('Ada sends q and h to the relay, f off', 30_000, async () => {
     const o = (await outbound(ada)).filter((e) => e.relay);
     const byRid = new Map(o.map((e) => [e.rid, e]));
-    return ['q', 'h', 'f'].every((rid) => (byRid.get(rid)?.framesEncoded ?? 0) > 0) ? o : false;
+    return ['q', 'h'].every((rid) => (byRid.get(rid)?.framesEncoded ?? 0) > 0) && (await activeRids()) === 'hq' ? o : false;
   }, () => outbound(ada));
-  console.log(`  Ada's relay layers: ${layers.map((e) => `${e.rid} ${e.frameHeight}p ×1/${e.scale} (${e.limitation || 'none'})`).join(', ')}`);
-  assert.equal(layers.map((e) => [e.rid, e.scale]).sort(), [['f', 1], ['h', 2], ['q', 4]]);
+  console.log(`  Ada's relay layers: ${layers.map((e) => `${e.rid} ${e.active ? `${e.frameHeight}p` : 'off'} ×1/${e.scale} (${e.limitation || 'none'})`).join(', ')}`);
+  assert.equal(layers.map((e) => [e.rid, e.scale]).sort(), [['f', 1], ['h', 2], ['q', 4]], 'three layers offered');
 
   const adaId = (await ada.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-participant-id'))!;
   const tileHeight = () => bo.locator(`[data-testid=tile][data-kind=camera][data-participant-id="${adaId}"]`).evaluate((el) => Math.round(el.getBoundingClientRect().height));
   // Tile sizes are CSS pixels at device scale 1; the ladder: q ≤ 207 px high, h ≤ 414, f above (15 % upscaling tolerated).
-  const steps: Array<{ viewport: { width: number; height: number }; expect: number }> = [
-    { viewport: { width: 1280, height: 720 }, expect: 360 },
-    { viewport: { width: 640, height: 400 }, expect: 180 },
-    { viewport: { width: 2400, height: 1400 }, expect: 720 },
+  // Each step: what Bo decodes, and which of Ada's encodings stay on (the relay lowers them after 3 s).
+  const steps: Array<{ viewport: { width: number; height: number }; expect: number; rids: string }> = [
+    { viewport: { width: 1280, height: 720 }, expect: 360, rids: 'hq' },
+    { viewport: { width: 640, height: 400 }, expect: 180, rids: 'q' },
+    { viewport: { width: 2400, height: 1400 }, expect: 720, rids: 'fhq' },
   ];
   const seen: string[] = [];
   for (const step of steps) {
     await bo.setViewportSize(step.viewport);
     const t0 = Date.now();
-    await until(`Bo decodes Ada at ${step.expect}p`, 20_000, async () => (await decodedHeight(bo, adaId)) === step.expect || false, async () => ({ height: await decodedHeight(bo, adaId), tile: await tileHeight() }));
-    seen.push(`${step.viewport.width}×${step.viewport.height} window, tile ${await tileHeight()} px high → ${step.expect}p in ${Date.now() - t0} ms`);
+    await until(`Bo decodes Ada at ${step.expect}p`, 20_000, async () => (await decodedHeight(bo, adaId)) === step.expect || false, async () => ({ height: await decodedHeight(bo, adaId), tile: await tileHeight(), active: await activeRids() }));
+    const decoded = Date.now() - t0;
+    await until(`Ada's encodings on: ${step.rids}`, 15_000, async () => (await activeRids()) === step.rids || false, activeRids);
+    seen.push(`${step.viewport.width}×${step.viewport.height} window, tile ${await tileHeight()} px high → ${step.expect}p in ${decoded} ms, Ada sending ${step.rids} after ${Date.now() - t0} ms`);
   }
   console.log(`  Bo's view of Ada: ${seen.join('; ')}`);
   for (const page of pages) await page.context().close();

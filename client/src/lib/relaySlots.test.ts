@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { audioSeats, changedMids, onlyCodec, sameView, sdpMids, simulcastLayers, videoSeats, videoSlotCount } from './relaySlots.ts';
+import { audioSeats, changedMids, onlyCodec, sameView, sdpMids, sendOnlyLayers, simulcastLayers, videoSeats, videoSlotCount } from './relaySlots.ts';
 
 const slots = {
   type: 'slots' as const,
@@ -50,6 +50,23 @@ test('simulcastLayers() offers only the layers Chromium sends for the capture si
   assert.equal(layers(180), ['q/1']);
   assert.equal(layers(360), ['q/2', 'h/1']);
   assert.equal(layers(720), ['q/4', 'h/2', 'f/1']);
+});
+
+test('sendOnlyLayers() turns off the encodings the relay says nobody needs, once, and ignores an unknown list', async () => {
+  let encodings: RTCRtpEncodingParameters[] = [{ rid: 'q', active: true }, { rid: 'h', active: true }, { rid: 'f', active: true }];
+  let calls = 0;
+  const sender = {
+    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }) as unknown as RTCRtpSendParameters,
+    setParameters: async (p: RTCRtpSendParameters) => void ((encodings = p.encodings), calls++),
+  };
+  assert.ok(await sendOnlyLayers(sender, ['q']));
+  assert.equal(encodings.map((e) => e.active), [true, false, false]);
+  assert.ok(await sendOnlyLayers(sender, ['q']));
+  assert.is(calls, 1, 'unchanged: no call');
+  assert.ok(await sendOnlyLayers(sender, ['q', 'h', 'f']));
+  assert.equal(encodings.map((e) => e.active), [true, true, true]);
+  assert.ok(await sendOnlyLayers(sender, ['x']));
+  assert.equal(encodings.map((e) => e.active), [true, true, true], 'no rid we know: keep everything on');
 });
 
 test.run();

@@ -80,3 +80,22 @@ export function simulcastLayers(height: number): Array<{ rid: string; scaleResol
   const layers = height >= 540 ? 3 : height >= 270 ? 2 : 1;
   return SIMULCAST.slice(0, layers).map((e, i) => ({ ...e, scaleResolutionDownBy: 2 ** (layers - 1 - i) }));
 }
+
+/**
+ * Turns a simulcast sender's encodings on or off to match the rids the relay says someone needs
+ * (its `layers` message); an empty or unknown list leaves every layer on. Resolves false when the
+ * browser refused the change.
+ */
+export async function sendOnlyLayers(sender: Pick<RTCRtpSender, 'getParameters' | 'setParameters'>, rids: readonly string[]): Promise<boolean> {
+  const params = sender.getParameters();
+  const known = params.encodings.filter((e) => e.rid !== undefined && rids.includes(e.rid));
+  const wanted = (e: RTCRtpEncodingParameters) => known.length === 0 || (e.rid !== undefined && rids.includes(e.rid));
+  if (params.encodings.every((e) => (e.active ?? true) === wanted(e))) return true;
+  for (const e of params.encodings) e.active = wanted(e);
+  try {
+    await sender.setParameters(params);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -26,7 +26,7 @@
  */
 import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
-import { AUDIO_SLOTS, audioSeats, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
+import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 import { defaultRelayRecovery, freshHealth, observe } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
@@ -63,6 +63,8 @@ export function createRelayLink(options: RelayLinkOptions) {
   let slotList: Slot[] = [];
   let senders: Senders = {};
   let publishing = false;
+  /** The relay's last `layers` for our camera (empty: all layers). */
+  let cameraRids: string[] = [];
   let wantVideoSlots = 0;
   let offering: { epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
   let wantOffer = false;
@@ -230,6 +232,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
       if (source === 'camera') init.sendEncodings = simulcastLayers(track.getSettings().height ?? 180);
       const transceiver = conn.addTransceiver(track, init);
+      if (source === 'camera' && cameraRids.length > 0) void sendOnlyLayers(transceiver.sender, cameraRids);
       keepCodec(transceiver, source === 'audio' ? 'audio' : 'video');
       senders[source] = transceiver;
       added = true;
@@ -324,6 +327,8 @@ export function createRelayLink(options: RelayLinkOptions) {
       }
       if (offering?.iceRestart) restarting = false;
       offering = null;
+      // Chromium turns every simulcast encoding back on when it applies an answer: keep the relay's choice.
+      if (cameraRids.length > 0 && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
       for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
       setLayout((n) => n + 1);
       sentView = null; // a new relay peer forgets the view
@@ -370,6 +375,12 @@ export function createRelayLink(options: RelayLinkOptions) {
       await pollFrames();
       baselines = new Map(frames());
       decodeTimer = setInterval(() => void pollFrames(), 150);
+    },
+    /** The relay's `layers`: the camera's simulcast layers someone needs; the others stop encoding. */
+    setCameraLayers(rids: string[]) {
+      cameraRids = rids;
+      const sender = senders.camera?.sender;
+      if (sender) void sendOnlyLayers(sender, rids);
     },
     /** The tiles we show, in priority order (sent debounced, when it changed). */
     setView(videos: ViewTile[]) {

@@ -94,6 +94,9 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
       case 'speaker':
         setDominant(message.sessionId);
         break;
+      case 'layers':
+        relay.setCameraLayers(message.rids);
+        break;
       default:
         assertNever(message);
     }

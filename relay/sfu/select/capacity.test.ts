@@ -10,7 +10,7 @@ function feed(g: CapacityGovernor, lagMs: number, from: number, to: number): num
 }
 
 test('CapacityGovernor steps down one level per hold while the relay is behind, down to one q video', () => {
-  const g = new CapacityGovernor();
+  const g = new CapacityGovernor({ overloadSamples: 1 });
   const limit = g.limit;
   assert.ok(g.observe(100, 0));
   assert.equal({ ...limit }, { maxLayer: 1, maxVideos: Infinity }, 'first the full layer goes');
@@ -26,7 +26,7 @@ test('CapacityGovernor steps down one level per hold while the relay is behind, 
 });
 
 test('CapacityGovernor steps back up only after lag stayed healthy for the hold; middling lag holds the level', () => {
-  const g = new CapacityGovernor({ upHoldMs: 10_000 });
+  const g = new CapacityGovernor({ overloadSamples: 1, upHoldMs: 10_000 });
   let t = feed(g, 100, 0, 3001); // three steps down (at 0, 1500, 3000)
   assert.is(g.level, 3);
   t = feed(g, 25, t, t + 30_000);
@@ -42,7 +42,7 @@ test('CapacityGovernor steps back up only after lag stayed healthy for the hold;
 });
 
 test('CapacityGovernor: overload soon after a step up doubles the wait before the next one', () => {
-  const g = new CapacityGovernor({ upHoldMs: 10_000, maxUpHoldMs: 40_000 });
+  const g = new CapacityGovernor({ overloadSamples: 1, upHoldMs: 10_000, maxUpHoldMs: 40_000 });
   let t = feed(g, 100, 0, 1501); // two steps down
   assert.is(g.level, 2);
   t = feed(g, 5, t, t + 10_001);
@@ -53,6 +53,15 @@ test('CapacityGovernor: overload soon after a step up doubles the wait before th
   t = feed(g, 5, upAt + 2000, upAt + 2000 + 19_500);
   assert.is(g.level, 2, 'the next step up waits 20 s, not 10');
   feed(g, 5, t, upAt + 2000 + 20_001);
+  assert.is(g.level, 1);
+});
+
+test('CapacityGovernor: one late window is not overload; two in a row are', () => {
+  const g = new CapacityGovernor({ overloadSamples: 2 });
+  assert.not.ok(g.observe(100, 0));
+  assert.not.ok(g.observe(10, 500), 'back in time: the count starts over');
+  assert.not.ok(g.observe(100, 1000));
+  assert.ok(g.observe(100, 1500));
   assert.is(g.level, 1);
 });
 

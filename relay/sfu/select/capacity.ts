@@ -39,6 +39,8 @@ export const CAPACITY_LEVELS: readonly Readonly<CapacityLimit>[] = [
 export type CapacityParams = {
   /** Lag above this (ms) is overload: one level down. */
   overloadMs: number;
+  /** Samples in a row over `overloadMs` before a step down (one late window is not a trend). */
+  overloadSamples: number;
   /** Lag below this (ms) counts towards a level up. */
   healthyMs: number;
   /** Time between two steps down, ms: each step needs a moment to show its effect. */
@@ -48,7 +50,7 @@ export type CapacityParams = {
   maxUpHoldMs: number;
 };
 
-export const DEFAULT_CAPACITY: CapacityParams = { overloadMs: 40, healthyMs: 15, downHoldMs: 1500, upHoldMs: 10_000, maxUpHoldMs: 80_000 };
+export const DEFAULT_CAPACITY: CapacityParams = { overloadMs: 40, overloadSamples: 2, healthyMs: 15, downHoldMs: 1500, upHoldMs: 5000, maxUpHoldMs: 60_000 };
 
 export class CapacityGovernor {
   readonly params: CapacityParams;
@@ -59,6 +61,7 @@ export class CapacityGovernor {
   #healthySince: number | null = null;
   #upHoldMs: number;
   #lastUpAt = -Infinity;
+  #overloaded = 0;
 
   constructor(params: Partial<CapacityParams> = {}) {
     this.params = { ...DEFAULT_CAPACITY, ...params };
@@ -74,11 +77,13 @@ export class CapacityGovernor {
     const p = this.params;
     if (lagMs > p.overloadMs) {
       this.#healthySince = null;
+      if (++this.#overloaded < p.overloadSamples) return false;
       if (this.#level === CAPACITY_LEVELS.length - 1 || now - this.#changedAt < p.downHoldMs) return false;
       // Overloaded soon after a step up: that step was one too many, wait longer before the next.
       if (now - this.#lastUpAt < this.#upHoldMs) this.#upHoldMs = Math.min(p.maxUpHoldMs, this.#upHoldMs * 2);
       return this.#set(this.#level + 1, now);
     }
+    this.#overloaded = 0;
     if (lagMs >= p.healthyMs) {
       this.#healthySince = null;
       return false;

@@ -114,12 +114,18 @@ export class CoverThenFitPolicy implements LayerPolicy {
   }
 }
 
+/** Whether a layer is big enough for a tile (long side to long side, short to short, with the tolerance). */
+function covers(layer: Layer, width: number, height: number): boolean {
+  return (
+    Math.max(layer.width, layer.height) * UPSCALE_TOLERANCE >= Math.max(width, height) &&
+    Math.min(layer.width, layer.height) * UPSCALE_TOLERANCE >= Math.min(width, height)
+  );
+}
+
 /** The smallest active layer ≤ maxLayer covering the tile, else the largest active one ≤ maxLayer. */
 function coveringLayer(demand: TileDemand): number {
   if (!(demand.width > 0 && demand.height > 0)) return HIDDEN;
   const { ladder, active } = demand.source;
-  const long = Math.max(demand.width, demand.height) / UPSCALE_TOLERANCE;
-  const short = Math.min(demand.width, demand.height) / UPSCALE_TOLERANCE;
   let best = -1;
   let anyActive = false;
   for (let layer = 0; layer < ladder.length; layer++) {
@@ -127,11 +133,17 @@ function coveringLayer(demand: TileDemand): number {
     anyActive = true;
     if (layer > demand.maxLayer) break;
     best = layer;
-    const { width, height } = ladder[layer]!;
-    if (Math.max(width, height) >= long && Math.min(width, height) >= short) break;
+    if (covers(ladder[layer]!, demand.width, demand.height)) break;
   }
   if (!anyActive) return NO_LAYER;
   return best >= 0 ? best : NO_BANDWIDTH;
+}
+
+/** The layer of `ladder` a tile needs were every layer sent: the smallest covering it, else the top; HIDDEN for no tile. */
+export function neededLayer(ladder: readonly Layer[], width: number, height: number): number {
+  if (!(width > 0 && height > 0)) return HIDDEN;
+  for (let layer = 0; layer < ladder.length; layer++) if (covers(ladder[layer]!, width, height)) return layer;
+  return ladder.length - 1;
 }
 
 export const defaultLayerPolicy: LayerPolicy = new CoverThenFitPolicy();

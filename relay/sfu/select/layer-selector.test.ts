@@ -180,7 +180,7 @@ test('the policy is an interface: a custom one is used as given', () => {
 });
 
 test('the capacity limit caps every selector sharing it: layers first, then the smallest tiles pause, and both come back', () => {
-  const governor = new CapacityGovernor({ downHoldMs: 0, upHoldMs: 0 });
+  const governor = new CapacityGovernor({ overloadSamples: 1, downHoldMs: 0, upHoldMs: 0 });
   const selectors = [new LayerSelector(undefined, { capacity: governor.limit }), new LayerSelector(undefined, { capacity: governor.limit })];
   const sources = Array.from({ length: 20 }, () => new VideoSource());
   const large = selectors.map((s) => s.add(sources[0]!, 1280, 720));

@@ -18,7 +18,7 @@
  */
 import { LoudestSpeakers } from './audio-level.ts';
 import { KeyframeRequester } from './keyframe-requester.ts';
-import { SIMULCAST_LADDER, type Layer, type LayerPolicy } from './layer-policy.ts';
+import { SIMULCAST_LADDER, neededLayer, type Layer, type LayerPolicy } from './layer-policy.ts';
 import { LayerSelector, VideoSource, type LayerSelectorParams, type VideoSubscription } from './layer-selector.ts';
 
 export type VideoKind = 'video' | 'screen';
@@ -216,6 +216,22 @@ export class Subscriptions {
       if (floor >= 0) bps += sub.source.bitrate[floor]!;
     }
     return bps;
+  }
+
+  /**
+   * The highest layer any subscriber needs of each video source (neededLayer, within the capacity
+   * limit; -1 when nobody shows it), for publisher-layers.ts. Sources nobody shows are left out.
+   */
+  neededLayers(out: Map<VideoSource, number>): Map<VideoSource, number> {
+    out.clear();
+    for (const s of this.#subscribers.values()) {
+      const cap = s.selector.params.capacity.maxLayer;
+      for (const sub of s.selector.subscriptions) {
+        const layer = Math.min(cap, neededLayer(sub.source.ladder, sub.width, sub.height));
+        if (layer > (out.get(sub.source) ?? -1)) out.set(sub.source, layer);
+      }
+    }
+    return out;
   }
 
   /** The periodic decision (every 100–250 ms): layers for everyone, and the keyframe requests to send now. */

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readRtpSeq, readRtpSsrc } from '../forward/index.ts';
 import { AUDIO_LEVEL_EXT, roomTraffic } from '../testing/synthetic.ts';
-import { CoreForwarder, layerIndex } from './core-forwarder.ts';
+import { CoreForwarder, ladderOf, layerIndex } from './core-forwarder.ts';
 import { AUDIO_LEVEL_URI } from './forwarder.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
 import type { VideoSlot } from './protocol.ts';
@@ -41,6 +41,25 @@ test('layerIndex() orders q/h/f by name, other rids as offered, and drops a four
   assert.equal(['lo', 'hi'].map((r) => layerIndex(['lo', 'hi'], r)), [0, 1]);
   assert.is(layerIndex(['a', 'b', 'c', 'd'], 'd'), -1);
   assert.is(layerIndex([], undefined), 0);
+});
+
+test('ladderOf() takes the named q/h/f layers, else the top layers, one per rid', () => {
+  assert.equal(ladderOf(['q', 'h']).map((l) => l.rid), ['q', 'h'], 'a 360p camera: 320×180 and 640×360');
+  assert.equal(ladderOf(['q']).map((l) => l.height), [180]);
+  assert.equal(ladderOf(['lo', 'hi']).map((l) => l.rid), ['h', 'f']);
+  assert.equal(ladderOf([]).map((l) => l.rid), ['f'], 'no simulcast: the top layer');
+});
+
+test('publisher layers: each camera is told the layers its viewers need, more at once, fewer after 3 s', () => {
+  const f = room();
+  const told = (now: number) => Object.fromEntries(f.tick(now).layers.map((c) => [c.publisherId, c.rids.join('')]));
+  assert.equal(told(0), Object.fromEntries(ids.map((id) => [id, 'q'])), 'nobody shows anyone: the lowest layer only');
+  f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 1280, height: 720 }, { sessionId: 'p2', source: 'camera', width: 640, height: 360 }], 500);
+  assert.equal(told(1000), { p1: 'qhf', p2: 'qh' });
+  f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 320, height: 180 }, { sessionId: 'p2', source: 'camera', width: 640, height: 360 }], 1500);
+  assert.equal(told(2000), {}, 'p1 needs less, but not for long enough yet');
+  assert.equal(told(4000), {});
+  assert.equal(told(5000), { p1: 'q' });
 });
 
 test('deliveries: the shown videos at their tile’s layer, the two talkers’ audio, fresh buffers, continuous per slot', () => {

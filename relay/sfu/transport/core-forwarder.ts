@@ -31,7 +31,8 @@ import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
 import { writeRtpSeqTs } from '../forward/index.ts';
 import { DominantSpeaker, LossBasedEstimate, RateMeter, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
-import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind } from '../select/index.ts';
+import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind, VideoSource as PublishedVideo } from '../select/index.ts';
+import { PublisherLayers, type PublisherLayersParams } from '../select/publisher-layers.ts';
 import { AUDIO_LEVEL_URI, rewriteForSlot } from './forwarder.ts';
 import type { Forwarded, Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import type { SlotFeedback } from './feedback.ts';
@@ -46,7 +47,13 @@ export type CoreForwarderOptions = {
   /** Tile size assumed for seated videos of a subscriber that sent no view (default 320×180: the smallest layer). */
   defaultTile?: { width: number; height: number };
   dominantSpeaker?: Partial<DominantSpeakerParams>;
+  publisherLayers?: Partial<PublisherLayersParams>;
 };
+
+/** A camera should send only `rids` (the lowest layers anyone needs); `publication` is one of its streams. */
+export type PublisherLayerChange = { publisherId: string; rids: string[]; publication: Publication };
+
+export type TickResult = { keyframes: Publication[]; audioChanged: string[]; layers: PublisherLayerChange[]; speaker?: string | null };
 
 type Stream = { pub: Publication; core: CorePublication; layer: number; meter: RateMeter | undefined };
 type Subscriber = {
@@ -79,6 +86,8 @@ export class CoreForwarder implements Forwarder {
   readonly #pool: Forwarded[] = [];
   readonly #result: Forwarded[] = [];
   readonly #occupants: Array<string | null> = [];
+  readonly #needed = new Map<PublishedVideo, number>();
+  readonly publisherLayers: PublisherLayers;
   #measuredAt = -Infinity;
   /** A dominant speaker who left, told at the next tick. */
   #dominantChange: DominantSpeakerChange | undefined;
@@ -89,6 +98,7 @@ export class CoreForwarder implements Forwarder {
     this.dominant = new DominantSpeaker(options.dominantSpeaker);
     this.#audioAnnounceMs = options.audioAnnounceMs ?? 250;
     this.#defaultTile = options.defaultTile ?? { width: 320, height: 180 };
+    this.publisherLayers = new PublisherLayers(options.publisherLayers);
   }
 
   /** The packet path. The returned array and its objects are reused by the next call; the bytes are the caller's. */
@@ -169,6 +179,7 @@ export class CoreForwarder implements Forwarder {
       this.#layers.delete(key);
       if (stream.core.kind === 'audio') this.subscriptions.speakers.remove(pub.sessionId);
       else this.subscriptions.unpublish(pub.sessionId, stream.core.kind);
+      if (stream.core.kind === 'video') this.publisherLayers.forget(pub.sessionId);
     }
     for (const pub of added) {
       if (this.#streams.has(pub.id)) continue;
@@ -262,10 +273,12 @@ export class CoreForwarder implements Forwarder {
    * The periodic decision (every 100–250 ms): layers for everyone; keyframe requests to send now; and
    * the subscribers to send a `slots` message because their audio occupants changed.
    */
-  tick(now: number): { keyframes: Publication[]; audioChanged: string[]; speaker?: string | null } {
+  tick(now: number): TickResult {
+    const layers: PublisherLayerChange[] = [];
     if (now - this.#measuredAt >= 1000) {
       this.#measuredAt = now;
       this.#measureLayers(now);
+      this.#publisherLayers(now, layers);
     }
     const keyframes = this.#toPublications(this.subscriptions.update(now));
     const change = this.dominant.update(now, this.subscriptions.speakers) ?? this.#dominantChange;
@@ -276,7 +289,22 @@ export class CoreForwarder implements Forwarder {
       const occupants = this.core.audioOccupants(id, now, this.#occupants);
       if (occupants.some((o, i) => o !== (s.announced[i] ?? null))) audioChanged.push(id);
     }
-    return change ? { keyframes, audioChanged, speaker: change.to ?? null } : { keyframes, audioChanged };
+    return change ? { keyframes, audioChanged, layers, speaker: change.to ?? null } : { keyframes, audioChanged, layers };
+  }
+
+  /** Cameras whose wanted layers changed (select/publisher-layers.ts): the rids each should send. */
+  #publisherLayers(now: number, out: PublisherLayerChange[]): void {
+    const needed = this.subscriptions.neededLayers(this.#needed);
+    for (const [key, pubs] of this.#layers) {
+      const [publisherId, kind] = key.split(' ') as [string, string];
+      if (kind !== 'video' || pubs.length < 2) continue;
+      const source = this.subscriptions.source(publisherId, 'video');
+      if (!source) continue;
+      const count = this.publisherLayers.update(publisherId, needed.get(source) ?? -1, pubs.length, now);
+      if (count === undefined) continue;
+      const rids = pubs.slice(0, count).flatMap((p) => (p?.rid === undefined ? [] : [p.rid]));
+      out.push({ publisherId, rids, publication: pubs.find((p) => p !== undefined)! });
+    }
   }
 
   #toPublications(requests: readonly KeyframeRequest[]): Publication[] {
@@ -297,8 +325,13 @@ export function layerIndex(rids: readonly string[], rid: string | undefined): nu
   return i < SIMULCAST_LADDER.length ? i : -1;
 }
 
-/** The top layers of the standard ladder, one per rid (a camera without simulcast sends the top one). */
-function ladderOf(rids: readonly string[]): readonly Layer[] {
+/**
+ * A camera's ladder: the standard layers its rids name when they are q/h/f (the client offers q alone
+ * for a 180p camera, q+h for 360p: ui's relaySlots.ts), else the top layers, one per rid (a camera
+ * without simulcast sends the top one).
+ */
+export function ladderOf(rids: readonly string[]): readonly Layer[] {
+  if (rids.length > 0 && rids.every((r) => QHF.includes(r))) return SIMULCAST_LADDER.filter((l) => rids.includes(l.rid));
   const n = Math.min(Math.max(rids.length, 1), SIMULCAST_LADDER.length);
   return SIMULCAST_LADDER.slice(SIMULCAST_LADDER.length - n);
 }

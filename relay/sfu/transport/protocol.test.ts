@@ -63,6 +63,10 @@ test('the relay-side schema accepts what the relay sends', () => {
       video: [{ mid: '4', sessionId: 'session-bbbb', source: 'camera' }, { mid: '5', sessionId: null, source: null }],
     }).success,
   );
+  assert.ok(relayServerMessage.safeParse({ type: 'layers', source: 'camera', rids: ['q', 'h'] }).success);
+  for (const bad of [{ type: 'layers', source: 'screen', rids: ['q'] }, { type: 'layers', source: 'camera', rids: [] }, { type: 'layers', source: 'camera', rids: ['q', 'h', 'f', 'x'] }]) {
+    assert.not.ok(relayServerMessage.safeParse(bad).success, JSON.stringify(bad));
+  }
 });
 
 test.run();

@@ -15,6 +15,10 @@
  *                    view {videos: [{sessionId, source, width, height}]}
  *   relay → client   relay-answer {sdp}   relay-candidate {candidate | null}
  *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
+ *                    speaker {sessionId | null}   layers {source: 'camera', rids}
+ *
+ * `layers` (our addition, "dynacast"): the simulcast layers of its camera anyone needs, lowest first;
+ * the client stops encoding the others (select/publisher-layers.ts).
  *
  * `videoSources` (optional, our addition) says which sendonly video mid is the camera and which the
  * screen share; without it the first sendonly video m-section is the camera and the next the screen.
@@ -96,11 +100,15 @@ export type SlotsMessage = { type: 'slots'; audio: AudioSlot[]; video: VideoSlot
 /** The dominant speaker (select/dominant-speaker.ts) changed; null: nobody (yet). Drives the large view. */
 export type SpeakerMessage = { type: 'speaker'; sessionId: string | null };
 
+/** The camera's simulcast layers (rids) someone needs; the publisher pauses the others. */
+export type LayersMessage = { type: 'layers'; source: 'camera'; rids: string[] };
+
 export type RelayServerMessage =
   | { type: 'relay-answer'; sdp: string }
   | { type: 'relay-candidate'; candidate: IceCandidate | null }
   | SlotsMessage
-  | SpeakerMessage;
+  | SpeakerMessage
+  | LayersMessage;
 
 /** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
 export const relayServerMessage = z.discriminatedUnion('type', [
@@ -114,6 +122,7 @@ export const relayServerMessage = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('speaker'), sessionId: sessionId.nullable() }).strict(),
+  z.object({ type: z.literal('layers'), source: z.literal('camera'), rids: z.array(z.string().min(1).max(16)).min(1).max(3) }).strict(),
 ]);
 
 export type RelayParseResult = { ok: true; message: RelayClientMessage } | { ok: false; message: string };

@@ -228,8 +228,12 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   /** The core's periodic decision: layers, due keyframe requests, audio occupants to tell. */
   #tick(): void {
     if (!this.core || this.#closed) return;
-    const { keyframes, audioChanged, speaker } = this.core.tick(this.#now());
+    const { keyframes, audioChanged, speaker, layers } = this.core.tick(this.#now());
     this.#pli(keyframes);
+    for (const change of layers) {
+      if (this.#answered.has(change.publisherId)) this.send(change.publisherId, { type: 'layers', source: 'camera', rids: change.rids });
+      else this.core.publisherLayers.forget(change.publisherId); // decided again next time, when it can be told
+    }
     for (const s of audioChanged) if (this.#answered.has(s)) this.send(s, this.#message(s));
     if (speaker !== undefined) for (const s of this.#answered) this.send(s, { type: 'speaker', sessionId: speaker });
   }
