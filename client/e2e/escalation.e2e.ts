@@ -23,7 +23,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, launchBrowser, sleep, until } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, joinAs, launchBrowser, sleep, until } from './harness.ts';
 import { STATS_LOG, resetStats, statsTimeline } from './stats-log.ts';
 
 const TARGET_GAP_MS = 1000;
@@ -129,17 +129,9 @@ async function tilesFlowing(page: Page, n: number, freshMs = 1000): Promise<bool
 }
 
 async function join(name: string): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 800, height: 450 } });
-  await context.addInitScript(TRACK_PEER_CONNECTIONS);
-  await context.addInitScript(FRAME_GAPS);
-  if (process.env.STATS_TIMELINE) await context.addInitScript(STATS_LOG);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
+  const initScripts = [TRACK_PEER_CONNECTIONS, FRAME_GAPS, ...(process.env.STATS_TIMELINE ? [STATS_LOG] : [])];
+  const { context, page } = await joinAs(browser, link, name, { viewport: { width: 800, height: 450 }, initScripts });
   if (process.env.PAGE_LOG) page.on('console', (m) => m.text().startsWith('media path') && console.log(`  [${name} ${Date.now() % 100000}] ${m.text()}`));
-  await page.goto(link);
-  await page.locator('[data-testid=name-input]').fill(name);
-  await page.locator('[data-testid=join-button]').click();
-  await page.locator('[data-testid=room][data-state=connected]').waitFor({ timeout: 20_000 });
   people.push({ name, context, page });
   return page;
 }

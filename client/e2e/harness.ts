@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import * as assert from 'uvu/assert';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -181,6 +181,22 @@ export async function expectScreenShare(page: Page, participantId: string | null
     participantId,
     { timeout: 15_000 },
   );
+}
+
+/**
+ * A participant in a fresh browser context (camera and microphone allowed): opens `url`, types the
+ * name and joins, resolving once the room is connected. Page errors are printed with the name.
+ */
+export async function joinAs(browser: Browser, url: string, name: string, o: { viewport: { width: number; height: number }; initScripts?: string[] }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: o.viewport });
+  for (const script of o.initScripts ?? []) await context.addInitScript(script);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
+  await page.goto(url);
+  await page.locator('[data-testid=name-input]').fill(name);
+  await page.locator('[data-testid=join-button]').click();
+  await page.locator('[data-testid=room][data-state=connected]').waitFor({ timeout: 20_000 });
+  return { context, page };
 }
 
 /** Polls `probe` every 200 ms until it returns something other than false; the error shows `last()`. */

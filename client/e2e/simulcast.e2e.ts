@@ -15,7 +15,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, fakeCameraFile, freePort, launchBrowser, until } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, fakeCameraFile, freePort, joinAs, launchBrowser, until } from './harness.ts';
 
 let relay: RelayProcess;
 let browser: Browser;
@@ -61,15 +61,7 @@ const decodedHeight = (page: Page, participantId: string) =>
 const pathOf = (page: Page) => page.locator('[data-testid=room]').evaluate((el) => `${el.getAttribute('data-media-path')}/${el.getAttribute('data-switching') === 'true' ? 'switching' : 'settled'}`);
 
 async function join(name: string, query: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport });
-  await context.addInitScript(TRACK_PEER_CONNECTIONS);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] page error: ${err.message}`));
-
-  await page.goto(`${link}${query}`);
-  await page.locator('[data-testid=name-input]').fill(name);
-  await page.locator('[data-testid=join-button]').click();
-  await page.locator('[data-testid=room][data-state=connected]').waitFor({ timeout: 20_000 });
+  const { page } = await joinAs(browser, `${link}${query}`, name, { viewport, initScripts: [TRACK_PEER_CONNECTIONS] });
   pages.push(page);
   return page;
 }
