@@ -8,6 +8,7 @@
  *   copies of every video, encoded and decoded side by side, are what overloads a machine mid-switch.
  */
 import { jsonObject, parseStreamsMessage, type StreamsMessage } from './remoteStreams.ts';
+import { editEncodings, type EncodingSender } from './senderEncodings.ts';
 
 export type CameraWantedMessage = { kind: 'camera'; wanted: boolean };
 export type LinkMessage = StreamsMessage | CameraWantedMessage;
@@ -24,14 +25,10 @@ export function parseLinkMessage(raw: string): LinkMessage | null {
 }
 
 /** Sets every encoding of a sender active or inactive; resolves false when the sender refused. */
-export async function setSenderActive(sender: Pick<RTCRtpSender, 'getParameters' | 'setParameters'>, active: boolean): Promise<boolean> {
-  const params = sender.getParameters();
-  if (params.encodings.length === 0 || params.encodings.every((e) => e.active === active)) return true;
-  for (const e of params.encodings) e.active = active;
-  try {
-    await sender.setParameters(params);
+export function setSenderActive(sender: EncodingSender, active: boolean): Promise<boolean> {
+  return editEncodings(sender, (encodings) => {
+    if (encodings.every((e) => e.active === active)) return false;
+    for (const e of encodings) e.active = active;
     return true;
-  } catch {
-    return false;
-  }
+  });
 }

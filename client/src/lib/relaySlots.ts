@@ -3,6 +3,7 @@
  * `recvonly` audio slots (the loudest speakers) and one video slot per remote tile it may show; the
  * relay says who sits in which slot with `slots`. Pure: maps and counts, no RTCPeerConnection.
  */
+import { editEncodings, type EncodingSender } from './senderEncodings.ts';
 import type { SlotsMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
 
 export type { VideoSource };
@@ -86,16 +87,12 @@ export function simulcastLayers(height: number): Array<{ rid: string; scaleResol
  * (its `layers` message); an empty or unknown list leaves every layer on. Resolves false when the
  * browser refused the change.
  */
-export async function sendOnlyLayers(sender: Pick<RTCRtpSender, 'getParameters' | 'setParameters'>, rids: readonly string[]): Promise<boolean> {
-  const params = sender.getParameters();
-  const known = params.encodings.filter((e) => e.rid !== undefined && rids.includes(e.rid));
-  const wanted = (e: RTCRtpEncodingParameters) => known.length === 0 || (e.rid !== undefined && rids.includes(e.rid));
-  if (params.encodings.every((e) => (e.active ?? true) === wanted(e))) return true;
-  for (const e of params.encodings) e.active = wanted(e);
-  try {
-    await sender.setParameters(params);
+export function sendOnlyLayers(sender: EncodingSender, rids: readonly string[]): Promise<boolean> {
+  return editEncodings(sender, (encodings) => {
+    const known = encodings.some((e) => e.rid !== undefined && rids.includes(e.rid));
+    const wanted = (e: RTCRtpEncodingParameters) => !known || (e.rid !== undefined && rids.includes(e.rid));
+    if (encodings.every((e) => (e.active ?? true) === wanted(e))) return false;
+    for (const e of encodings) e.active = wanted(e);
     return true;
-  } catch {
-    return false;
-  }
+  });
 }

@@ -7,6 +7,7 @@
  * costs the sender's CPU and uplink. So the more links, the smaller each one's encoding: 720p to a
  * single peer, at most 360p to two or three, as Jitsi's and LiveKit's peer-to-peer modes do.
  */
+import { editEncodings, type EncodingSender } from './senderEncodings.ts';
 
 export type VideoQuality = 'high' | 'standard' | 'low';
 
@@ -62,16 +63,10 @@ export function meshEncoding(captureHeight: number, links: number): MeshEncoding
  * Applies `encoding` to a sender's single encoding, leaving `active` as it is (a link whose receiver
  * shows us from the relay keeps its camera inactive). Resolves false when the sender refused.
  */
-export async function applyMeshEncoding(sender: Pick<RTCRtpSender, 'getParameters' | 'setParameters'>, encoding: MeshEncoding): Promise<boolean> {
-  const params = sender.getParameters();
-  const first = params.encodings[0];
-  if (!first) return true;
-  if (first.scaleResolutionDownBy === encoding.scaleResolutionDownBy && first.maxBitrate === encoding.maxBitrate && first.maxFramerate === encoding.maxFramerate) return true;
-  Object.assign(first, encoding);
-  try {
-    await sender.setParameters(params);
+export function applyMeshEncoding(sender: EncodingSender, encoding: MeshEncoding): Promise<boolean> {
+  return editEncodings(sender, ([first]) => {
+    if (first!.scaleResolutionDownBy === encoding.scaleResolutionDownBy && first!.maxBitrate === encoding.maxBitrate && first!.maxFramerate === encoding.maxFramerate) return false;
+    Object.assign(first!, encoding);
     return true;
-  } catch {
-    return false;
-  }
+  });
 }

@@ -232,7 +232,6 @@ export function createRelayLink(options: RelayLinkOptions) {
       const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
       if (source === 'camera') init.sendEncodings = simulcastLayers(track.getSettings().height ?? 180);
       const transceiver = conn.addTransceiver(track, init);
-      if (source === 'camera' && cameraRids.length > 0) void sendOnlyLayers(transceiver.sender, cameraRids);
       keepCodec(transceiver, source === 'audio' ? 'audio' : 'video');
       senders[source] = transceiver;
       added = true;
@@ -327,7 +326,8 @@ export function createRelayLink(options: RelayLinkOptions) {
       }
       if (offering?.iceRestart) restarting = false;
       offering = null;
-      // Chromium turns every simulcast encoding back on when it applies an answer: keep the relay's choice.
+      // Applying an answer turns every simulcast encoding back on in Chromium, and a camera added since the
+      // relay's last `layers` starts with all of them: (re)apply the relay's choice after each answer.
       if (cameraRids.length > 0 && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
       for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
       setLayout((n) => n + 1);
