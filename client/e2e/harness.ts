@@ -64,6 +64,12 @@ export class RelayProcess {
     throw new Error('relay did not answer /health within 60 s');
   }
 
+  /** Creates a room through the API; resolves to its link. */
+  async createRoom(): Promise<string> {
+    const created = (await (await fetch(`${this.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { roomId: string };
+    return `${this.url}/${created.roomId}`;
+  }
+
   /** Kills the relay the hard way (as a crash would) and waits for it to be gone. */
   async kill(): Promise<void> {
     const child = this.#child;

@@ -41,13 +41,13 @@ test('after a 12 s network outage the call heals by an ICE restart on the same c
     console.log('  skipped: needs the loopback-only network namespace of `npm test` (root)');
     return;
   }
-  const room = (await (await fetch(`${relay.url}/api/rooms`, { method: 'POST' })).json()) as { roomId: string };
+  const link = await relay.createRoom();
   for (const name of ['Alice', 'Bruno']) {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
     await context.addInitScript(TRACK_PEER_CONNECTIONS);
     await context.addInitScript(`(() => { window.__iceLog = []; const t0 = Date.now(); const P = window.RTCPeerConnection; window.RTCPeerConnection = class extends P { constructor(...a) { super(...a); this.addEventListener('iceconnectionstatechange', () => window.__iceLog.push(((Date.now() - t0) / 1000).toFixed(1) + ':' + this.iceConnectionState)); } }; })();`);
     const page = await context.newPage();
-    await page.goto(`${relay.url}/${room.roomId}`);
+    await page.goto(link);
     await page.locator('[data-testid=name-input]').fill(name);
     await page.locator('[data-testid=join-button]').click();
     await page.locator('[data-testid=room]').waitFor({ timeout: 20_000 });

@@ -70,8 +70,7 @@ test.before(async () => {
   relay = new RelayProcess(await freePort(), { RELAY_MODE: 'on', MESH_MAX: '3', MODE_HOLD_MS: '3000', RTC_HOST_ADDRESSES: '127.0.0.1' });
   await relay.start();
   browser = await launchBrowser([`--use-file-for-fake-video-capture=${fakeCameraFile(1280, 720)}`]);
-  const created = (await (await fetch(`${relay.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { roomId: string };
-  link = `${relay.url}/${created.roomId}`;
+  link = await relay.createRoom();
 });
 
 test.after(async () => {

@@ -50,8 +50,8 @@ export type CoreForwarderOptions = {
   publisherLayers?: Partial<PublisherLayersParams>;
 };
 
-/** A camera should send only `rids` (the lowest layers anyone needs); `publication` is one of its streams. */
-export type PublisherLayerChange = { publisherId: string; rids: string[]; publication: Publication };
+/** A camera should send only `rids` (the lowest layers anyone needs). */
+export type PublisherLayerChange = { publisherId: string; rids: string[] };
 
 export type TickResult = { keyframes: Publication[]; audioChanged: string[]; layers: PublisherLayerChange[]; speaker?: string | null };
 
@@ -303,7 +303,7 @@ export class CoreForwarder implements Forwarder {
       const count = this.publisherLayers.update(publisherId, needed.get(source) ?? -1, pubs.length, now);
       if (count === undefined) continue;
       const rids = pubs.slice(0, count).flatMap((p) => (p?.rid === undefined ? [] : [p.rid]));
-      out.push({ publisherId, rids, publication: pubs.find((p) => p !== undefined)! });
+      out.push({ publisherId, rids });
     }
   }
 
