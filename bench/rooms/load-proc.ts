@@ -9,12 +9,14 @@ import { Participant } from './participant.ts';
 import type { JoinTimes, ParticipantSpec } from './participant.ts';
 import type { PathSnapshot } from './light-path.ts';
 import { monoUs } from './media.ts';
+import { reportStalls } from './stalls.ts';
 
 export type ParticipantReport = { index: number; times: JoinTimes; errors: string[]; path: PathSnapshot | undefined };
 export type LoadMessage = { join?: ParticipantSpec; measure?: boolean; report?: true; close?: true };
 
 const [base, roomId] = process.argv.slice(2) as [string, string];
 const participants: Participant[] = [];
+if (process.env.ROOMS_DEBUG) reportStalls(`load ${process.pid}`);
 const reply = (m: unknown) => process.send?.(m);
 
 const ticker = setInterval(() => {

@@ -172,7 +172,7 @@ export class Participant {
     });
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected' && !this.#connected) this.#onConnected();
-      if (state === 'failed') this.errors.push('relay connection failed');
+      if (state === 'failed') this.errors.push(`relay connection failed ${((monoUs() - this.times.start) / 1e6).toFixed(1)} s after the join began (${this.#progress()}; ICE ${pc.iceConnectionState}, DTLS ${this.#audio?.dtlsTransport?.state ?? 'none'})`);
     });
     await pc.setLocalDescription(await pc.createOffer());
     let sdp = pc.localDescription!.sdp;

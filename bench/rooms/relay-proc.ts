@@ -16,6 +16,8 @@ import { loadConfig } from '../../relay/config.ts';
 import { startRelay } from '../../relay/server.ts';
 import { CoreForwarder } from '../../relay/sfu/transport/core-forwarder.ts';
 import type { Logger } from '../../relay/log.ts';
+import { reportStalls } from './stalls.ts';
+import { RelayPeer } from '../../relay/sfu/transport/relay-peer.ts';
 
 export type RelayStats = { rss: number; in: { audio: number; video: number }; forwarded: number; warnings: number };
 
@@ -28,16 +30,29 @@ CoreForwarder.prototype.onPacket = function (this: CoreForwarder, pub, packet, n
   return out;
 };
 
+const T0 = performance.now();
+const at = () => `+${((performance.now() - T0) / 1000).toFixed(1)} s`;
+if (process.env.ROOMS_DEBUG) {
+  let closes = 0;
+  const close = RelayPeer.prototype.close;
+  RelayPeer.prototype.close = function (this: RelayPeer) {
+    if (!this.closed && closes++ < 30) process.stderr.write(`[relay peer close] ${at()} ${this.sessionId} ${this.connectionState} ${new Error().stack?.split('\n')[2]?.trim()}\n`);
+    return close.call(this);
+  };
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'palabre-bench-'));
 const quiet = () => {};
 const log: Logger = {
   debug: quiet,
-  info: quiet,
+  info: process.env.ROOMS_DEBUG ? (msg, fields) => process.stderr.write(`[relay info] ${at()} ${msg} ${fields ? JSON.stringify(fields) : ''}\n`) : quiet,
   warn: (msg, fields) => (stats.warnings++ < 20 ? process.stderr.write(`[relay warn] ${msg} ${fields ? JSON.stringify(fields) : ''}\n`) : undefined),
   error: (msg, fields) => process.stderr.write(`[relay error] ${msg} ${fields ? JSON.stringify(fields) : ''}\n`),
 };
 const config = loadConfig({ RTC_HOST_ADDRESSES: '127.0.0.1', ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
 const relay = await startRelay(config, { clientDir: '/nonexistent', log });
+
+if (process.env.ROOMS_DEBUG) reportStalls('relay');
 
 process.on('message', (m: { stats?: true; close?: true }) => {
   if (m.stats) process.send?.({ stats: { ...stats, rss: process.memoryUsage().rss } });

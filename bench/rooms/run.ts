@@ -5,7 +5,9 @@
  * other (a few at a time) through the join API and the signalling socket; once all are in, the room
  * settles for 2 s, then everything is measured over `seconds` (summary.ts).
  * WebRTC on loopback: run inside a loopback-only network namespace (npm run bench does, as root).
- * ROOMS_DEBUG=1 prints the relay's counters and each participant's streams after the window.
+ * ROOMS_DEBUG=1 prints the relay's counters and each participant's streams after the window, and while
+ * it runs the relay's info log, each relay connection it closes (and why), and every process's
+ * event-loop stalls (stalls.ts). ROOMS_CPU_PROF=<dir> writes the relay's V8 CPU profile there.
  */
 import { fork, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -46,7 +48,9 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
   const progress = o.onProgress ?? (() => {});
   pin(process.pid, '1');
   const env = { ...process.env, RELAY_MODE: 'on', MESH_MAX: '2', ROOM_MAX: String(Math.max(150, preset.participants)), LOG_LEVEL: 'warn' };
-  const relay = fork(script('relay-proc.ts'), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // ROOMS_CPU_PROF=<dir>: the relay process writes a V8 CPU profile there on exit (node --cpu-prof).
+  const prof = process.env.ROOMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ROOMS_CPU_PROF}`] : [];
+  const relay = fork(script('relay-proc.ts'), [], { execArgv: ['--import', 'tsx', ...prof], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const loads: ChildProcess[] = [];
   try {
     const port = await nextMessage(relay, (m: any) => m?.ready as number | undefined, 'the relay to start');

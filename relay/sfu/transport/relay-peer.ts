@@ -35,6 +35,9 @@
  *   ourselves. werift also takes new credentials for "renomination", keeping its own, when the offer
  *   has an inactive m-section; restarting the agent first makes every restart a real one. A restart
  *   before DTLS ever came up is refused (IceRestartError): the client builds a new connection instead.
+ * - ICE consent (RFC 7675): werift fails a connection 30 s after its last consent response, and gave
+ *   each response only 0.5–1 s, which a loaded relay's event loop reads later than that: patched
+ *   (patches/werift+0.24.4.patch) to wait until the next check is due (consent.int.ts).
  */
 import { EventEmitter } from 'node:events';
 import {
