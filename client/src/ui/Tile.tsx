@@ -12,7 +12,8 @@ import { QualityBadge } from './QualityBadge.tsx';
 
 /**
  * One participant's camera or screen: video, name, muted/speaking/hand/connection-quality indicators,
- * reaction bubbles, and why the relay paused its video (announced politely to screen readers). Mounted only while on the current page (stores/pages.ts), so only shown tiles poll.
+ * reaction bubbles, and why the relay paused its video (announced politely to screen readers).
+ * Mounted only while on the current page (stores/pages.ts), so only shown tiles poll.
  */
 export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubble[]; handRaised: boolean }) {
   const camera = () => props.tile.kind === 'camera';
