@@ -102,4 +102,35 @@ test('a subscriber that leaves stops receiving, and its slots are released', () 
   assert.is(to5, 0);
 });
 
+test('a video paused and resumed goes on in its slot at the next sequence number: no hole for the subscriber to count as loss', () => {
+  const capacity = { maxLayer: Infinity, maxVideos: Infinity };
+  const subscriptions = new Subscriptions({ selector: { capacity } });
+  const forwarder = new Forwarder(subscriptions);
+  for (const id of ids.slice(0, 3)) {
+    forwarder.addSubscriber(id, ['a0']);
+    subscriptions.publish(id, 'video');
+  }
+  forwarder.assignVideo('p0', 'v0', 'p1', 'video');
+  forwarder.assignVideo('p0', 'v1', 'p2', 'video');
+  subscriptions.show('p0', [{ publisherId: 'p1', kind: 'video', width: 1280, height: 720 }, { publisherId: 'p2', kind: 'video', width: 320, height: 180 }], 0);
+  const out: Delivery[] = [];
+  const v1: Array<{ seq: number; at: number }> = [];
+  let lastUpdate = -100;
+  // Keyframes every 3 s: p2 is paused from 4 to 5 s (the relay over capacity), and resumes at the keyframe of 6 s.
+  for (const p of roomTraffic({ publishers: 3, video: true, talkers: 0, durationMs: 8000, seed: 4 })) {
+    if (p.at - lastUpdate >= 100) {
+      capacity.maxVideos = p.at >= 4000 && p.at < 5000 ? 1 : Infinity;
+      subscriptions.update(p.at);
+      lastUpdate = p.at;
+    }
+    if (p.kind !== 'video') continue;
+    const n = forwarder.onPacket(videoPub(p.publisher), p.layer, p.bytes, p.at, out);
+    for (let i = 0; i < n; i++) if (out[i]!.slotId === 'v1') v1.push({ seq: out[i]!.seq, at: p.at });
+  }
+  assert.ok(forwarder.counters.dropped['paused']! > 0, 'p2 was paused');
+  assert.ok(v1.some((d) => d.at < 4000) && v1.some((d) => d.at >= 5000), 'before and after');
+  assert.not.ok(v1.some((d) => d.at >= 4100 && d.at < 5000), 'nothing while paused');
+  for (let i = 1; i < v1.length; i++) assert.is(v1[i]!.seq, (v1[i - 1]!.seq + 1) & 0xffff, `v1 at ${v1[i]!.at} ms`);
+});
+
 test.run();

@@ -154,6 +154,9 @@ export class Forwarder {
       const owner = this.#slotOwner.get(slot)!;
       const verdict = this.subscriptions.shouldForward(owner.id, pub.publisherId, kind, layer, now);
       if (!verdict.forward) {
+        // A paused video pauses its slot, so that resuming is a switch at a keyframe going on at the
+        // next sequence number; else every packet skipped meanwhile would be a hole (loss, NACKs).
+        if (verdict.reason === 'paused' && slot.munger.sourceId !== null) slot.munger.switchTo(null);
         this.#drop(verdict.reason);
         continue;
       }

@@ -21,13 +21,15 @@
  * within 5 s, a `relay-failed` error (e.g. the relay had no peer left to restart) or a connection that
  * fails before it ever connected rebuilds the connection with backoff.
  *
- * Each slot has one MediaStream for its whole life; `slots` says who is in it. Whether a slot decodes
- * its current occupant comes from polling `framesDecoded` (only while a switch needs to know).
+ * Each slot has one MediaStream for its whole life; `slots` says who is in it, `paused` which of them
+ * the relay does not forward for now, and why. Whether a slot decodes its current occupant comes from
+ * polling `framesDecoded` (only while a switch needs to know).
  */
 import { createSignal } from 'solid-js';
-import type { RelayClientMessage, SlotsMessage, IceCandidate, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
+import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
 import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
+import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
 
@@ -60,6 +62,7 @@ export function createRelayLink(options: RelayLinkOptions) {
   const [slots, setSlots] = createSignal<SlotsMessage | null>(null);
   const [layout, setLayout] = createSignal(0); // bumped when slots get mids
   const [frames, setFrames] = createSignal<Map<string, number>>(new Map());
+  const [paused, setPaused] = createSignal<PausedVideos>(NO_PAUSES);
   let slotList: Slot[] = [];
   let senders: Senders = {};
   let publishing = false;
@@ -152,6 +155,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     restarting = false;
     baselines = new Map();
     setSlots(null);
+    setPaused(NO_PAUSES);
     conn.onicecandidate = (event) => {
       if (pc() !== conn || !event.candidate) return;
       if (sentOffer) sendCandidate(event.candidate);
@@ -198,6 +202,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     inCandidates.length = 0;
     sentView = null;
     setSlots(null);
+    setPaused(NO_PAUSES);
     conn?.close();
   };
 
@@ -348,6 +353,11 @@ export function createRelayLink(options: RelayLinkOptions) {
       setSlots(message);
     },
     failed: rebuild,
+    /** Which of our shown videos the relay pauses, and why (lib/pausedVideos.ts); none on a new connection, as on the relay. */
+    paused,
+    setPaused(message: PausedMessage) {
+      if (pc()) setPaused(pausedVideos(message));
+    },
     /** A remote's video through the relay, if it is seated in one of our slots. */
     video(sessionId: string, source: VideoSource): SlotMedia {
       layout();

@@ -97,6 +97,9 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
       case 'layers':
         relay.setCameraLayers(message.rids);
         break;
+      case 'paused':
+        relay.setPaused(message);
+        break;
       default:
         assertNever(message);
     }

@@ -7,7 +7,8 @@
  * sizes our video slots by (`reportView`): the relay forwards no video of the other pages.
  */
 import { createEffect, createMemo, createSignal, type Accessor } from 'solid-js';
-import { MAX_VIEW_TILES } from '../lib/relaySlots.ts';
+import { tilePause, type PausedReason } from '../lib/pausedVideos.ts';
+import { MAX_VIEW_TILES, type VideoSource } from '../lib/relaySlots.ts';
 import { media } from './media.ts';
 import type { RoomSession } from './session.ts';
 import type { RemoteView } from './mesh.ts';
@@ -29,6 +30,8 @@ export type TileModel = {
   audioOn: Accessor<boolean>;
   videoOn: Accessor<boolean>;
   connected: Accessor<boolean>;
+  /** Why the relay is not forwarding the video this tile shows (relay mode), else null. */
+  paused: Accessor<PausedReason | null>;
   /** The tile's drawn size in CSS pixels, reported by the component. */
   reportSize(width: number, height: number): void;
   /** The last size reported (null before the tile was drawn). */
@@ -59,11 +62,19 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     audioOn: () => media.hasAudio() && media.micOn(),
     videoOn: () => media.hasVideo() && media.cameraOn(),
     connected: () => true,
+    paused: () => null,
     reportSize: () => undefined,
     drawn: () => null,
     connections: () => [],
   };
   const selfScreen: TileModel = { ...selfCamera, key: 'self:screen', kind: 'screen', stream: media.screen, videoOn: () => true };
+
+  /** The relay's pause of a remote video, while the tile shows the relay's stream of it. */
+  const relayPause = (sessionId: string, source: VideoSource, shown: Accessor<MediaStream | null>, videoOn: () => boolean) => () => {
+    const stream = shown();
+    const viaRelay = stream !== null && stream === session.relay.video(sessionId, source).stream;
+    return tilePause(session.relay.paused(), sessionId, source, viaRelay && videoOn());
+  };
 
   const remoteCamera = (r: RemoteView): TileModel => {
     const m = session.path.remoteMedia(r);
@@ -81,6 +92,8 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
       audioOn: () => users().get(r.sessionId)?.audio ?? true,
       videoOn: () => (users().get(r.sessionId)?.video ?? true) && (m.camera()?.getVideoTracks().length ?? 0) > 0,
       connected: m.connected,
+      // A camera turned off shows the avatar, paused or not.
+      paused: relayPause(r.sessionId, 'camera', m.camera, () => users().get(r.sessionId)?.video ?? true),
       reportSize: sizer(`${r.sessionId}:camera`),
       drawn: () => sizes().get(`${r.sessionId}:camera`) ?? null,
       connections: session.peerConnections,
@@ -94,6 +107,7 @@ export function createTiles(session: RoomSession): Accessor<TileModel[]> {
     pinned: true,
     stream: session.path.remoteMedia(r).screen,
     videoOn: () => true,
+    paused: relayPause(r.sessionId, 'screen', session.path.remoteMedia(r).screen, () => true),
     reportSize: sizer(`${r.sessionId}:screen`),
     drawn: () => sizes().get(`${r.sessionId}:screen`) ?? null,
   });

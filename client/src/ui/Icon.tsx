@@ -16,6 +16,7 @@ const PATHS = {
   send: 'M4 12l16-8-6 16-2-7z',
   chevronLeft: 'M15 6l-6 6 6 6',
   chevronRight: 'M9 6l6 6-6 6',
+  pause: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM10 9v6M14 9v6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

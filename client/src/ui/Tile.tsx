@@ -1,5 +1,6 @@
 import { For, Show, onCleanup, onMount } from 'solid-js';
 import { colorFor, initials } from '../lib/color.ts';
+import { PAUSE_TEXT } from '../lib/pausedVideos.ts';
 import { createSpeaking } from '../stores/audioLevel.ts';
 import { createConnectionQuality } from '../stores/connectionQuality.ts';
 import type { Bubble } from '../stores/roomDoc.ts';
@@ -11,7 +12,8 @@ import { QualityBadge } from './QualityBadge.tsx';
 
 /**
  * One participant's camera or screen: video, name, muted/speaking/hand/connection-quality indicators,
- * reaction bubbles. Mounted only while on the current page (stores/pages.ts), so only shown tiles poll.
+ * reaction bubbles, and why the relay paused its video (announced politely to screen readers).
+ * Mounted only while on the current page (stores/pages.ts), so only shown tiles poll.
  */
 export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubble[]; handRaised: boolean }) {
   const camera = () => props.tile.kind === 'camera';
@@ -66,6 +68,16 @@ export function Tile(props: { tile: TileModel; featured: boolean; bubbles: Bubbl
           <div class="avatar" style={{ 'background-color': colorFor(props.tile.participantId() || props.tile.sessionId) }}>{initials(props.tile.name())}</div>
         </div>
       </Show>
+      <div class="tile-paused-live" aria-live="polite" aria-atomic="true">
+        <Show when={props.tile.paused()}>
+          {(reason) => (
+            <div class="tile-paused" data-testid="paused-overlay" data-reason={reason()} title={t(PAUSE_TEXT[reason()].detail, { name: props.tile.name() })}>
+              <Icon name="pause" />
+              <span>{t(PAUSE_TEXT[reason()].short, { name: props.tile.name() })}</span>
+            </div>
+          )}
+        </Show>
+      </div>
       <Show when={!props.tile.connected()}>
         <div class="tile-status">{t('peerConnecting', { name: props.tile.name() })}</div>
       </Show>

@@ -10,7 +10,8 @@
  * - keyframe-requester: PLI/FIR throttling and coalescing per stream;
  * - bandwidth: rate meters and the loss-based estimate (receiver reports, REMB) that caps layers;
  * - capacity: what the whole relay can afford under CPU overload (layers, then videos per subscriber);
- * - subscriptions: last-N, and `shouldForward`, the per-packet decision combining them.
+ * - subscriptions: last-N, and `shouldForward`, the per-packet decision combining them;
+ * - paused-videos: which shown videos are paused for each subscriber, and why, told on change.
  */
 export { RtpHeader, isH264Keyframe, isVp8Keyframe } from './rtp-header.ts';
 export {

@@ -208,4 +208,20 @@ test('the capacity limit caps every selector sharing it: layers first, then the 
   assert.ok(small.flat().every((t) => t.target === Q), 'every tile back');
 });
 
+test('a video whose lowest sent layer is above the capacity limit is paused for capacity, not bandwidth', () => {
+  const capacity = { maxLayer: Q, maxVideos: Infinity };
+  const selector = new LayerSelector(undefined, { capacity });
+  const source = new VideoSource();
+  source.setActive(Q, false); // the publisher sends h and f only
+  const sub = selector.add(source, 1280, 720);
+  selector.update(0);
+  assert.is(sub.target, NO_CAPACITY);
+  capacity.maxLayer = H;
+  selector.update(100);
+  assert.is(sub.target, H, 'the limit lifted a step: h fits it');
+  selector.setBandwidth(100_000, 200);
+  selector.update(200);
+  assert.is(sub.target, NO_BANDWIDTH, 'within the limit, the estimate is to blame');
+});
+
 test.run();

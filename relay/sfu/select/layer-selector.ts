@@ -16,11 +16,13 @@
  *   caller to ask for one (keyframe-requester.ts throttles). Pausing is immediate. Only spatial
  *   layers are chosen; temporal layers pass as they come;
  * - the relay's capacity limit (capacity.ts), shared by every selector, caps the layer and the
- *   number of videos: beyond `maxVideos`, the smallest tiles are paused (`NO_CAPACITY`).
+ *   number of videos: beyond `maxVideos`, the smallest tiles are paused (`NO_CAPACITY`), as is a
+ *   video whose lowest sent layer is above `maxLayer` (the policy alone would blame the bandwidth).
  */
 import { UNLIMITED, type CapacityLimit } from './capacity.ts';
 import {
   HIDDEN,
+  NO_BANDWIDTH,
   NO_CAPACITY,
   SIMULCAST_LADDER,
   defaultLayerPolicy,
@@ -173,6 +175,8 @@ export class LayerSelector {
     this.policy.allocate(subs, lowest * this.params.upgradeFraction, this.#safe);
     for (let i = 0; i < subs.length; i++) subs[i]!.maxLayer = Math.min(maxLayer, Math.max(subs[i]!.target, this.#safe[i]!));
     this.policy.allocate(subs, latest, this.#final);
+    // No layer within the capacity limit is sent (the publisher's lowest is above it): that pause is the relay's doing, not the estimate's.
+    for (let i = 0; i < subs.length; i++) if (this.#final[i] === NO_BANDWIDTH && subs[i]!.source.active.indexOf(true) > maxLayer) this.#final[i] = NO_CAPACITY;
     if (maxVideos < subs.length) this.#keepLargest(maxVideos);
     for (let i = 0; i < subs.length; i++) subs[i]!.setTarget(this.#final[i]!);
   }

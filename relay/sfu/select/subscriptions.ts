@@ -50,6 +50,7 @@ const DROP_NOT_SHOWN = drop('not-shown');
 const DROP_PAUSED = drop('paused');
 const DROP_AWAITING = drop('awaiting-keyframe');
 const DROP_OTHER_LAYER = drop('other-layer');
+const NO_VIDEOS: ReadonlyMap<string, VideoSubscription> = new Map();
 
 export interface SubscriptionsOptions {
   speakers?: LoudestSpeakers;
@@ -163,6 +164,16 @@ export class Subscriptions {
   /** What `subscriberId` receives of a video, for the forwarder and diagnostics. */
   video(subscriberId: string, publisherId: string, kind: VideoKind): VideoSubscription | undefined {
     return this.#subscribers.get(subscriberId)?.videos[kind].get(publisherId);
+  }
+
+  /** Every subscriber's id. */
+  subscriberIds(): IterableIterator<string> {
+    return this.#subscribers.keys();
+  }
+
+  /** What `subscriberId` receives of each publisher's `kind` of video, by publisher (empty for an unknown subscriber). */
+  videos(subscriberId: string, kind: VideoKind): ReadonlyMap<string, VideoSubscription> {
+    return this.#subscribers.get(subscriberId)?.videos[kind] ?? NO_VIDEOS;
   }
 
   /** The subscriber's visible tiles, in priority order (replaces the previous report). */

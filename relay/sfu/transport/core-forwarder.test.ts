@@ -183,4 +183,18 @@ test('the dominant speaker: told once when a talker takes the role, and again wh
   assert.is(f.tick(3200).speaker, undefined, 'told once');
 });
 
+test('tick() names the subscribers whose paused videos changed, once, as the paused message names them', () => {
+  const capacity = { maxLayer: Infinity, maxVideos: Infinity };
+  const f = new CoreForwarder({ subscriptions: { selector: { capacity } } });
+  ids.forEach((id, s) => f.setSubscriber(id, { audio: ['a0', 'a1'], video: ['v0', 'v1'] }, slotInfo(s)));
+  f.publications(ids.flatMap((_, i) => [audioPub(i), ...RIDS.map((_, l) => videoPub(i, l))]), []);
+  f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 1280, height: 720 }, { sessionId: 'p2', source: 'camera', width: 320, height: 180 }], 0);
+  assert.equal(f.tick(100).paused, []);
+  capacity.maxVideos = 1;
+  assert.equal(f.tick(200).paused, [{ sessionId: 'p5', videos: [{ sessionId: 'p2', source: 'camera', reason: 'capacity' }] }]);
+  assert.equal(f.tick(300).paused, [], 'told once');
+  f.removeSession('p5', 400);
+  assert.equal(f.tick(500).paused, [], 'a subscriber who left is told nothing');
+});
+
 test.run();

@@ -15,6 +15,7 @@
  *   what it shows (no estimate pauses a video); each simulcast layer's measured
  *   bitrate replaces the ladder's nominal one once a second, and a layer silent for a whole second
  *   counts as not sent (browsers drop layers under CPU or bandwidth pressure).
+ * - Pauses: after each update, the subscribers whose paused videos changed, with why (`paused`).
  * - The dominant speaker (the large view) is a slower decision over the same levels, made in `tick`
  *   too; `tick` returns it when it changed, for the room to tell everyone.
  * - Simulcast: a camera's streams (one per rid) are layers 0/1/2, by q/h/f when the rids are those,
@@ -32,11 +33,12 @@ import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
 import { writeRtpSeqTs } from '../forward/index.ts';
 import { DominantSpeaker, LossBasedEstimate, RateMeter, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
 import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind, VideoSource as PublishedVideo } from '../select/index.ts';
+import { PausedVideos } from '../select/paused-videos.ts';
 import { PublisherLayers, type PublisherLayersParams } from '../select/publisher-layers.ts';
 import { AUDIO_LEVEL_URI, rewriteForSlot } from './forwarder.ts';
 import type { Forwarded, Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import type { SlotFeedback } from './feedback.ts';
-import type { AudioSlot, VideoSlot, VideoSource } from './protocol.ts';
+import type { AudioSlot, PausedVideo, VideoSlot, VideoSource } from './protocol.ts';
 
 export type ViewTile = { sessionId: string; source: VideoSource; width: number; height: number };
 
@@ -53,7 +55,10 @@ export type CoreForwarderOptions = {
 /** A camera should send only `rids` (the lowest layers anyone needs). */
 export type PublisherLayerChange = { publisherId: string; rids: string[] };
 
-export type TickResult = { keyframes: Publication[]; audioChanged: string[]; layers: PublisherLayerChange[]; speaker?: string | null };
+/** A subscriber's paused videos changed: the whole list now, as its `paused` message names them. */
+export type PausedChange = { sessionId: string; videos: PausedVideo[] };
+
+export type TickResult = { keyframes: Publication[]; audioChanged: string[]; layers: PublisherLayerChange[]; paused: PausedChange[]; speaker?: string | null };
 
 type Stream = { pub: Publication; core: CorePublication; layer: number; meter: RateMeter | undefined };
 type Subscriber = {
@@ -88,6 +93,7 @@ export class CoreForwarder implements Forwarder {
   readonly #occupants: Array<string | null> = [];
   readonly #needed = new Map<PublishedVideo, number>();
   readonly publisherLayers: PublisherLayers;
+  readonly pausedVideos = new PausedVideos();
   #measuredAt = -Infinity;
   /** A dominant speaker who left, told at the next tick. */
   #dominantChange: DominantSpeakerChange | undefined;
@@ -161,6 +167,7 @@ export class CoreForwarder implements Forwarder {
     this.#dominantChange ??= this.dominant.remove(sessionId, now);
     this.core.removeSubscriber(sessionId);
     this.#subscribers.delete(sessionId);
+    this.pausedVideos.forget(sessionId);
     const mine = [...this.#streams.values()].filter((s) => s.pub.sessionId === sessionId).map((s) => s.pub);
     this.publications([], mine);
     this.subscriptions.removeParticipant(sessionId);
@@ -270,8 +277,9 @@ export class CoreForwarder implements Forwarder {
   }
 
   /**
-   * The periodic decision (every 100–250 ms): layers for everyone; keyframe requests to send now; and
-   * the subscribers to send a `slots` message because their audio occupants changed.
+   * The periodic decision (every 100–250 ms): layers for everyone; keyframe requests to send now; the
+   * subscribers to send a `slots` message because their audio occupants changed, and those to send a
+   * `paused` message because the videos paused for them (select/paused-videos.ts) changed.
    */
   tick(now: number): TickResult {
     const layers: PublisherLayerChange[] = [];
@@ -281,6 +289,10 @@ export class CoreForwarder implements Forwarder {
       this.#publisherLayers(now, layers);
     }
     const keyframes = this.#toPublications(this.subscriptions.update(now));
+    const paused = this.pausedVideos.update(this.subscriptions).map(({ subscriberId, videos }) => ({
+      sessionId: subscriberId,
+      videos: videos.map((v) => ({ sessionId: v.publisherId, source: v.kind === 'screen' ? ('screen' as const) : ('camera' as const), reason: v.reason })),
+    }));
     const change = this.dominant.update(now, this.subscriptions.speakers) ?? this.#dominantChange;
     this.#dominantChange = undefined;
     const audioChanged: string[] = [];
@@ -289,7 +301,7 @@ export class CoreForwarder implements Forwarder {
       const occupants = this.core.audioOccupants(id, now, this.#occupants);
       if (occupants.some((o, i) => o !== (s.announced[i] ?? null))) audioChanged.push(id);
     }
-    return change ? { keyframes, audioChanged, layers, speaker: change.to ?? null } : { keyframes, audioChanged, layers };
+    return change ? { keyframes, audioChanged, layers, paused, speaker: change.to ?? null } : { keyframes, audioChanged, layers, paused };
   }
 
   /** Cameras whose wanted layers changed (select/publisher-layers.ts): the rids each should send. */

@@ -69,4 +69,27 @@ test('the relay-side schema accepts what the relay sends', () => {
   }
 });
 
+test('the relay-side schema: a paused message lists videos with a known reason, and nothing malformed', () => {
+  const video = { sessionId: 'session-bbbb', source: 'camera', reason: 'capacity' };
+  const okServer = (v: unknown) => relayServerMessage.safeParse(v).success;
+  assert.ok(okServer({ type: 'paused', videos: [video, { ...video, source: 'screen', reason: 'bandwidth' }, { ...video, sessionId: 'session-cccc', reason: 'publisher' }] }));
+  assert.ok(okServer({ type: 'paused', videos: [] }), 'nothing paused any more');
+  assert.ok(okServer({ type: 'paused', videos: Array(MAX_VIEW_VIDEOS).fill(video) }));
+  for (const bad of [
+    { type: 'paused' },
+    { type: 'paused', videos: null },
+    { type: 'paused', videos: [{ ...video, reason: 'hidden' }] },
+    { type: 'paused', videos: [{ ...video, reason: 'no-layer' }] },
+    { type: 'paused', videos: [{ ...video, reason: undefined }] },
+    { type: 'paused', videos: [{ ...video, source: 'microphone' }] },
+    { type: 'paused', videos: [{ ...video, sessionId: 'no!' }] },
+    { type: 'paused', videos: [{ ...video, extra: 1 }] },
+    { type: 'paused', videos: [video], extra: 1 },
+    { type: 'paused', videos: Array(MAX_VIEW_VIDEOS + 1).fill(video) },
+  ]) {
+    assert.not.ok(okServer(bad), JSON.stringify(bad).slice(0, 120));
+  }
+  assert.not.ok(ok({ type: 'paused', videos: [] }), 'a server message from a client');
+});
+
 test.run();

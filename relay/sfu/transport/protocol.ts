@@ -16,9 +16,18 @@
  *   relay → client   relay-answer {sdp}   relay-candidate {candidate | null}
  *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
  *                    speaker {sessionId | null}   layers {source: 'camera', rids}
+ *                    paused {videos: [{sessionId, source, reason}]}
  *
  * `layers` (our addition, "dynacast"): the simulcast layers of its camera anyone needs, lowest first;
  * the client stops encoding the others (select/publisher-layers.ts).
+ *
+ * `paused` (our addition): which of the videos seated in the subscriber's slots the relay is not
+ * forwarding although the subscriber shows them, and why, so the tile can say so rather than freeze.
+ * Always the whole list (empty: nothing paused any more), sent only when it changed
+ * (select/paused-videos.ts). `reason`: `capacity` (the relay is over capacity and forwards fewer
+ * videos), `bandwidth` (the subscriber's connection has no room for even the lowest layer),
+ * `publisher` (the relay receives none of that video's layers). A video stays listed until its
+ * first keyframe is forwarded again, so "not listed" means frames flow (or have yet to start).
  *
  * `videoSources` (optional, our addition) says which sendonly video mid is the camera and which the
  * screen share; without it the first sendonly video m-section is the camera and the next the screen.
@@ -103,12 +112,20 @@ export type SpeakerMessage = { type: 'speaker'; sessionId: string | null };
 /** The camera's simulcast layers (rids) someone needs; the publisher pauses the others. */
 export type LayersMessage = { type: 'layers'; source: 'camera'; rids: string[] };
 
+export const pausedReason = z.enum(['capacity', 'bandwidth', 'publisher']);
+export type PausedReason = z.infer<typeof pausedReason>;
+/** One shown video the relay does not forward now, and why. */
+export type PausedVideo = { sessionId: string; source: VideoSource; reason: PausedReason };
+/** Every video paused for this subscriber now (empty: none). */
+export type PausedMessage = { type: 'paused'; videos: PausedVideo[] };
+
 export type RelayServerMessage =
   | { type: 'relay-answer'; sdp: string }
   | { type: 'relay-candidate'; candidate: IceCandidate | null }
   | SlotsMessage
   | SpeakerMessage
-  | LayersMessage;
+  | LayersMessage
+  | PausedMessage;
 
 /** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
 export const relayServerMessage = z.discriminatedUnion('type', [
@@ -123,6 +140,13 @@ export const relayServerMessage = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('speaker'), sessionId: sessionId.nullable() }).strict(),
   z.object({ type: z.literal('layers'), source: z.literal('camera'), rids: z.array(z.string().min(1).max(16)).min(1).max(3) }).strict(),
+  z
+    .object({
+      type: z.literal('paused'),
+      // At most what a view can show: the relay seats no more videos than that.
+      videos: z.array(z.object({ sessionId, source: videoSource, reason: pausedReason }).strict()).max(MAX_VIEW_VIDEOS),
+    })
+    .strict(),
 ]);
 
 export type RelayParseResult = { ok: true; message: RelayClientMessage } | { ok: false; message: string };

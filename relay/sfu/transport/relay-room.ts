@@ -9,7 +9,8 @@
  *
  * By default the forwarder is the forwarding core (CoreForwarder): it fills the audio slots with the
  * loudest speakers (the `slots` message says who, updated as that changes), picks simulcast layers
- * from the tile sizes, and throttles keyframe requests itself; a timer drives its periodic decision.
+ * from the tile sizes, and throttles keyframe requests itself; a timer drives its periodic decision,
+ * after which the room tells each subscriber whose paused videos changed (`paused`).
  * With a custom forwarder (`options.forwarder`, e.g. the pass-through) the room seats audio first-free
  * too, and asks for keyframes itself: a new video occupant, or a subscriber's PLI/FIR about a slot,
  * makes it ask that occupant's publisher, at most once per `keyframeIntervalMs`.
@@ -225,16 +226,20 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     }
   }
 
-  /** The core's periodic decision: layers, due keyframe requests, audio occupants to tell. */
+  /** The core's periodic decision: layers, due keyframe requests, audio occupants and paused videos to tell. */
   #tick(): void {
     if (!this.core || this.#closed) return;
-    const { keyframes, audioChanged, speaker, layers } = this.core.tick(this.#now());
+    const { keyframes, audioChanged, speaker, layers, paused } = this.core.tick(this.#now());
     this.#pli(keyframes);
     for (const change of layers) {
       if (this.#answered.has(change.publisherId)) this.send(change.publisherId, { type: 'layers', source: 'camera', rids: change.rids });
       else this.core.publisherLayers.forget(change.publisherId); // decided again next time, when it can be told
     }
     for (const s of audioChanged) if (this.#answered.has(s)) this.send(s, this.#message(s));
+    for (const { sessionId, videos } of paused) {
+      if (this.#answered.has(sessionId)) this.send(sessionId, { type: 'paused', videos });
+      else this.core.pausedVideos.forget(sessionId); // told in full once it can be
+    }
     if (speaker !== undefined) for (const s of this.#answered) this.send(s, { type: 'speaker', sessionId: speaker });
   }
 

@@ -16,7 +16,9 @@
  */
 import {
   MediaStreamTrack,
+  ReceiverEstimatedMaxBitrate,
   RTCPeerConnection,
+  RtcpPayloadSpecificFeedback,
   RtpHeader,
   RtpPacket,
   useAudioLevelIndication,
@@ -26,7 +28,7 @@ import {
 } from 'werift';
 import type { DtlsKeys, RTCRtpTransceiver } from 'werift';
 import { AUDIO_LEVEL_URI } from './forwarder.ts';
-import type { IceCandidate, RelayServerMessage, SlotsMessage } from './protocol.ts';
+import type { IceCandidate, PausedMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
 
 export const LOOPBACK_PEER_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 
@@ -48,6 +50,8 @@ export class TestClient {
   readonly slotsHistory: SlotsMessage[] = [];
   /** Every dominant speaker the relay named (`speaker` messages), in order. */
   readonly speakers: Array<string | null> = [];
+  /** Every `paused` message, in order, with when it came (Date.now()). */
+  readonly paused: Array<PausedMessage & { at: number }> = [];
   /** slot mid → its stream's continuity. */
   readonly streams = new Map<string, SlotStream>();
   #audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -63,7 +67,8 @@ export class TestClient {
     readonly sessionId: string,
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
-    readonly media: { audioLevel?: number } = {},
+    /** `videoBytes`: pad each video packet's payload to this size, for a bitrate the relay can measure. */
+    readonly media: { audioLevel?: number; videoBytes?: number } = {},
     /** werift shares one certificate among all connections of a process; a browser makes one per connection. */
     dtlsKeys?: DtlsKeys,
   ) {
@@ -125,6 +130,9 @@ export class TestClient {
       case 'speaker':
         this.speakers.push(message.sessionId);
         return;
+      case 'paused':
+        this.paused.push({ ...message, at: Date.now() });
+        return;
     }
   }
 
@@ -165,7 +173,8 @@ export class TestClient {
         const seq = this.#seq.video++ & 0xffff;
         const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: this.video.sender.ssrc, marker: true });
         // VP8 descriptor (S=1, partition 0), then the frame tag: P bit clear on keyframes + start code.
-        const payload = Buffer.from([0x10, key ? 0x00 : 0x01, 0x00, 0x00, 0x9d, 0x01, 0x2a, this.tag, 0xaa, 0xbb]);
+        const payload = Buffer.alloc(Math.max(10, this.media.videoBytes ?? 0), 0xbb);
+        payload.set([0x10, key ? 0x00 : 0x01, 0x00, 0x00, 0x9d, 0x01, 0x2a, this.tag, 0xaa]);
         this.#videoTrack.writeRtp(new RtpPacket(header, payload));
       }, 33),
     );
@@ -180,6 +189,14 @@ export class TestClient {
     const extensions = [{ id: RID_EXTENSION_ID, payload: Buffer.from(rid) }];
     const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 1, marker: true, extension: true, extensions });
     this.#videoTrack.writeRtp(new RtpPacket(header, Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, tag])));
+  }
+
+  /** Tells the relay, as a browser's REMB does, that at most `bps` can reach us (about every slot media has arrived in). */
+  async sendRemb(bps: number): Promise<void> {
+    const ssrcs = [...this.streams.values()].flatMap((s) => [...s.ssrcs]);
+    const exp = Math.max(0, Math.ceil(Math.log2(Math.max(1, bps) / 0x3ffff)));
+    const remb = new ReceiverEstimatedMaxBitrate({ senderSsrc: this.video.sender.ssrc, mediaSsrc: 0, ssrcNum: ssrcs.length, brExp: exp, brMantissa: Math.floor(bps / 2 ** exp), ssrcFeedbacks: ssrcs });
+    await this.pc.dtlsTransports[0]?.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })]);
   }
 
   stopPublishing(): void {
