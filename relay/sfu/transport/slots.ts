@@ -41,8 +41,11 @@ export class SlotTable {
   readonly #views = new Map<string, string[]>();
   /** Publications in the order they appeared, so waiting ones are seated first come, first served. */
   readonly #publications = new Map<string, PublicationKey>();
-  /** publication key → its seats, for the packet path. */
+  /** publication key → its seats, for a pass-through forwarder's packet path (the core keeps its own):
+   * rebuilt when asked for after a change, not at every change (views come several times a second per
+   * subscriber in a large room). */
   readonly #seats = new Map<string, SlotTarget[]>();
+  #seatsStale = false;
 
   constructor(options: SlotTableOptions = {}) {
     this.#seatAudio = options.seatAudio ?? true;
@@ -57,13 +60,13 @@ export class SlotTable {
     }
     this.#subscribers.set(sessionId, next);
     this.#fill(sessionId, next);
-    this.#reindex();
+    this.#seatsStale = true;
     return old && sameSlots(old, next) ? [] : [sessionId];
   }
 
   removeSubscriber(sessionId: string): void {
     this.#views.delete(sessionId);
-    if (this.#subscribers.delete(sessionId)) this.#reindex();
+    if (this.#subscribers.delete(sessionId)) this.#seatsStale = true;
   }
 
   /**
@@ -75,7 +78,7 @@ export class SlotTable {
     const sub = this.#subscribers.get(sessionId);
     if (!sub) return [];
     const changed = this.#refill(sessionId, sub);
-    this.#reindex();
+    this.#seatsStale = true;
     return changed ? [sessionId] : [];
   }
 
@@ -96,7 +99,7 @@ export class SlotTable {
       sub[kindOf(key.source)].set(free, { ...key });
       changed.push(id);
     }
-    this.#reindex();
+    this.#seatsStale = true;
     return changed;
   }
 
@@ -119,7 +122,7 @@ export class SlotTable {
         changed.push(id);
       }
     }
-    this.#reindex();
+    this.#seatsStale = true;
     return changed;
   }
 
@@ -135,6 +138,7 @@ export class SlotTable {
 
   /** Where a publication's packets go. The array is owned by the table; don't mutate it. */
   seats(key: PublicationKey): readonly SlotTarget[] {
+    if (this.#seatsStale) this.#reindex();
     return this.#seats.get(keyOf(key)) ?? [];
   }
 
@@ -195,6 +199,7 @@ export class SlotTable {
   }
 
   #reindex(): void {
+    this.#seatsStale = false;
     this.#seats.clear();
     for (const [subscriber, sub] of this.#subscribers) {
       for (const slots of [sub.audio, sub.video]) {
