@@ -25,6 +25,9 @@ type RolloverContext = { srtpSSRCStates: Record<number, RolloverState>; updateRo
 export type LightPathOptions = {
   tag: number;
   talking: boolean;
+  /** The relay asked for Opus DTX (`usedtx=1` in its answer): a participant not talking sends an audio
+   * packet every 400 ms, as a browser's DTX encoder does in silence (a muted microphone included). */
+  dtx: boolean;
   verifyEvery: number;
   audio: { pt: number; ssrc: number; levelExtId: number | undefined };
   video: { pt: number; ridExtId: number } | undefined;
@@ -46,6 +49,8 @@ type UdpTransport = { onData: (data: Buffer, addr: unknown) => void };
 type Layer = { ssrc: number; seq: number; keyframeAt: number; wantKeyframe: boolean };
 
 const AUDIO_PERIOD_US = 20_000;
+/** Opus DTX in silence: one 20 ms frame in 20 is sent (every 400 ms). */
+const DTX_EVERY_FRAMES = 20;
 const FRAME_PERIOD_US = 1e6 / FPS;
 /** Behind by more than this, the generator skips ahead instead of sending a burst of stale media. */
 const MAX_LAG_US = 200_000;
@@ -68,6 +73,7 @@ export class LightPath {
   readonly #sealer: RtpSealer;
   readonly #audioSeq = random32() & 0xffff;
   #audioCount = 0;
+  #audioFrames = 0;
   #nextAudioUs: number;
   #nextFrameUs: number;
   #frames = 0;
@@ -150,6 +156,7 @@ export class LightPath {
   }
 
   #sendAudio(now: number): void {
+    if (this.o.dtx && !this.o.talking && this.#audioFrames++ % DTX_EVERY_FRAMES !== 0) return;
     const a = this.o.audio;
     const seq = (this.#audioSeq + this.#audioCount++) & 0xffff;
     const bytes = audioPacket({ pt: a.pt, seq, ts: Math.floor((now * 48) / 1000), ssrc: a.ssrc, levelExtId: a.levelExtId, level: levelByte(this.o.talking, Math.random()), tag: this.o.tag, sentUs: now });

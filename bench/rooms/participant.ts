@@ -48,6 +48,8 @@ export class Participant {
   #viewTimer: NodeJS.Timeout | undefined;
   #answerTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The relay's answer asks our microphone for Opus DTX (relay/sfu/transport/opus-dtx.ts). */
+  #dtx = false;
 
   constructor(readonly spec: ParticipantSpec, readonly base: string, readonly roomId: string) {
     this.sessionId = `bench-${process.pid}-${spec.index}-${Math.random().toString(36).slice(2, 8)}`;
@@ -122,6 +124,7 @@ export class Participant {
         if (this.times.answer || this.#pc?.signalingState !== 'have-local-offer') return;
         clearTimeout(this.#answerTimer);
         this.times.answer = monoUs();
+        this.#dtx = usesDtx(m.sdp, this.#audio?.mid);
         void this.#pc?.setRemoteDescription({ type: 'answer', sdp: m.sdp }).then(() => this.#scheduleView(), (err: Error) => this.errors.push(`answer: ${err.message}`));
         return;
       case 'relay-candidate':
@@ -203,6 +206,7 @@ export class Participant {
       this.media = new LightPath(dtls, {
         tag: this.spec.index,
         talking: this.spec.talking,
+        dtx: this.#dtx,
         verifyEvery: this.spec.verifyEvery,
         audio: { pt: audio.codecs[0]?.payloadType ?? 111, ssrc: audio.sender.ssrc, levelExtId: audio.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id },
         video: this.#video ? { pt: this.#video.codecs[0]?.payloadType ?? 96, ridExtId: RID_EXTENSION_ID } : undefined,
@@ -231,4 +235,11 @@ export class Participant {
       this.#send({ type: 'view', videos: shown.map((sessionId) => ({ sessionId, source: 'camera', width, height })) });
     }, 300);
   }
+}
+
+/** Whether the answer's m-section `mid` (our microphone) has `usedtx=1` on its format: a browser then
+ * encodes silence with DTX. */
+function usesDtx(sdp: string, mid: string | null | undefined): boolean {
+  const section = sdp.split(/(?=^m=)/m).find((s) => mid != null && new RegExp(`^a=mid:${mid}\\s*$`, 'm').test(s));
+  return !!section && /^a=fmtp:\d+ [^\r\n]*\busedtx=1/m.test(section);
 }

@@ -52,7 +52,7 @@ test('simulcastLayers() offers only the layers Chromium sends for the capture si
   assert.equal(layers(720), ['q/4', 'h/2', 'f/1']);
 });
 
-test('sendOnlyLayers() turns off the encodings the relay says nobody needs, once, and ignores an unknown list', async () => {
+test('sendOnlyLayers() turns off the encodings the relay says nobody needs, once, all for an empty list, and ignores an unknown list', async () => {
   let encodings: RTCRtpEncodingParameters[] = [{ rid: 'q', active: true }, { rid: 'h', active: true }, { rid: 'f', active: true }];
   let calls = 0;
   const sender = {
@@ -67,6 +67,8 @@ test('sendOnlyLayers() turns off the encodings the relay says nobody needs, once
   assert.equal(encodings.map((e) => e.active), [true, true, true]);
   assert.ok(await sendOnlyLayers(sender, ['x']));
   assert.equal(encodings.map((e) => e.active), [true, true, true], 'no rid we know: keep everything on');
+  assert.ok(await sendOnlyLayers(sender, []));
+  assert.equal(encodings.map((e) => e.active), [false, false, false], 'nobody shows it: all off');
 });
 
 test.run();

@@ -84,12 +84,12 @@ export function simulcastLayers(height: number): Array<{ rid: string; scaleResol
 
 /**
  * Turns a simulcast sender's encodings on or off to match the rids the relay says someone needs
- * (its `layers` message); an empty or unknown list leaves every layer on. Resolves false when the
- * browser refused the change.
+ * (its `layers` message): an empty list turns them all off (nobody shows this camera); a list naming
+ * no rid the sender has leaves every layer on. Resolves false when the browser refused the change.
  */
 export function sendOnlyLayers(sender: EncodingSender, rids: readonly string[]): Promise<boolean> {
   return editEncodings(sender, (encodings) => {
-    const known = encodings.some((e) => e.rid !== undefined && rids.includes(e.rid));
+    const known = rids.length === 0 || encodings.some((e) => e.rid !== undefined && rids.includes(e.rid));
     const wanted = (e: RTCRtpEncodingParameters) => !known || (e.rid !== undefined && rids.includes(e.rid));
     if (encodings.every((e) => (e.active ?? true) === wanted(e))) return false;
     for (const e of encodings) e.active = wanted(e);

@@ -67,7 +67,8 @@ export function createRelayLink(options: RelayLinkOptions) {
   let senders: Senders = {};
   let publishing = false;
   /** The relay's last `layers` for our camera (empty: all layers). */
-  let cameraRids: string[] = [];
+  /** The relay's last `layers` for our camera (null: not told yet, every layer on). */
+  let cameraRids: string[] | null = null;
   let wantVideoSlots = 0;
   let offering: { epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
   let wantOffer = false;
@@ -156,6 +157,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     baselines = new Map();
     setSlots(null);
     setPaused(NO_PAUSES);
+    cameraRids = null; // a new relay peer starts from every layer, as the browser does
     conn.onicecandidate = (event) => {
       if (pc() !== conn || !event.candidate) return;
       if (sentOffer) sendCandidate(event.candidate);
@@ -333,7 +335,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       offering = null;
       // Applying an answer turns every simulcast encoding back on in Chromium, and a camera added since the
       // relay's last `layers` starts with all of them: (re)apply the relay's choice after each answer.
-      if (cameraRids.length > 0 && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
+      if (cameraRids && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
       for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
       setLayout((n) => n + 1);
       sentView = null; // a new relay peer forgets the view

@@ -12,8 +12,14 @@
  * The wanted layer of a subscription covers its tile on the full ladder (what it would choose if
  * every layer were sent, within the capacity limit), since a paused layer looks inactive to the layer
  * policy and would never be chosen again. More layers are asked for at once; fewer only once they
- * have been unneeded for `downHoldMs`, so turning pages or resizing does not make encoders flap. The
- * lowest layer is always kept: a new viewer gets a picture at once.
+ * have been unneeded for `downHoldMs`, so turning pages or resizing does not make encoders flap.
+ *
+ * A camera nobody shows sends nothing (0 layers), as LiveKit's dynacast does: in a room of 150 with
+ * 25 tiles each, most cameras are on nobody's page, and their lowest layers alone were a third of the
+ * relay's ingress (bench/ rooms). The price: a tile that comes on screen waits for its publisher to
+ * resume (the relay asks at its next tick, ≤ 250 ms, then a round trip and a keyframe), instead of
+ * only for a keyframe. A new publication starts as the browser does, sending every layer; the first
+ * answer comes when it should send fewer, after the hold.
  */
 
 export type PublisherLayersParams = { downHoldMs: number };
@@ -31,15 +37,15 @@ export class PublisherLayers {
 
   /**
    * The highest layer index any subscriber wants of `publisherId`'s video (-1: nobody shows it), out
-   * of `layers`. Returns how many layers, from the bottom, the publisher should now send, when that
-   * changed (the first call always answers), else undefined.
+   * of `layers`. Returns how many layers, from the bottom, the publisher should now send (0: none),
+   * when that changed, else undefined.
    */
   update(publisherId: string, wanted: number, layers: number, now: number): number | undefined {
-    const want = Math.min(layers, Math.max(1, wanted + 1));
-    const state = this.#state.get(publisherId);
+    const want = Math.min(layers, Math.max(0, wanted + 1));
+    let state = this.#state.get(publisherId);
     if (!state) {
-      this.#state.set(publisherId, { sent: want, lowerSince: null });
-      return want;
+      state = { sent: layers, lowerSince: null };
+      this.#state.set(publisherId, state);
     }
     if (want > state.sent) {
       state.sent = want;

@@ -50,16 +50,24 @@ test('ladderOf() takes the named q/h/f layers, else the top layers, one per rid'
   assert.equal(ladderOf([]).map((l) => l.rid), ['f'], 'no simulcast: the top layer');
 });
 
-test('publisher layers: each camera is told the layers its viewers need, more at once, fewer after 3 s', () => {
+test('publisher layers: each camera is told the layers its viewers need, more at once, fewer after 3 s, none when nobody shows it', () => {
   const f = room();
   const told = (now: number) => Object.fromEntries(f.tick(now).layers.map((c) => [c.publisherId, c.rids.join('')]));
-  assert.equal(told(0), Object.fromEntries(ids.map((id) => [id, 'q'])), 'nobody shows anyone: the lowest layer only');
+  assert.equal(told(0), {}, 'new cameras send every layer, as browsers start');
   f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 1280, height: 720 }, { sessionId: 'p2', source: 'camera', width: 640, height: 360 }], 500);
-  assert.equal(told(1000), { p1: 'qhf', p2: 'qh' });
-  f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 320, height: 180 }, { sessionId: 'p2', source: 'camera', width: 640, height: 360 }], 1500);
-  assert.equal(told(2000), {}, 'p1 needs less, but not for long enough yet');
-  assert.equal(told(4000), {});
-  assert.equal(told(5000), { p1: 'q' });
+  assert.equal(told(1000), {});
+  assert.equal(told(3000), { ...Object.fromEntries(ids.filter((id) => id !== 'p1' && id !== 'p2').map((id) => [id, ''])), p2: 'qh' }, 'nobody shows the others: they pause; p2 is needed at 360p only');
+  f.seatVideo('p5', seats('p1', 'p2'), [{ sessionId: 'p1', source: 'camera', width: 320, height: 180 }, { sessionId: 'p2', source: 'camera', width: 640, height: 360 }], 3500);
+  assert.equal(told(4000), {}, 'p1 needs less, but not for long enough yet');
+  assert.equal(told(6900), {});
+  assert.equal(told(7000), { p1: 'q' });
+  // p3 comes on screen: its paused camera resumes at the next tick, and its q layer counts as sent
+  // before a packet of it has arrived (else the new viewer would be told the publisher sends nothing).
+  const source = f.subscriptions.source('p3', 'video')!;
+  source.setActive(0, false); // what a second without its packets makes it (no packets flow in this test)
+  f.seatVideo('p4', seats('p3', null), [{ sessionId: 'p3', source: 'camera', width: 320, height: 180 }], 7100);
+  assert.equal(told(7200), { p3: 'q' });
+  assert.is(source.active[0], true);
 });
 
 test('deliveries: the shown videos at their tile’s layer, the two talkers’ audio, fresh buffers, continuous per slot', () => {

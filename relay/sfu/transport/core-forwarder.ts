@@ -286,8 +286,9 @@ export class CoreForwarder implements Forwarder {
     if (now - this.#measuredAt >= 1000) {
       this.#measuredAt = now;
       this.#measureLayers(now);
-      this.#publisherLayers(now, layers);
     }
+    // Every tick: a tile coming on screen resumes its paused camera at once (fewer layers wait anyway).
+    this.#publisherLayers(now, layers);
     const keyframes = this.#toPublications(this.subscriptions.update(now));
     const paused = this.pausedVideos.update(this.subscriptions).map(({ subscriberId, videos }) => ({
       sessionId: subscriberId,
@@ -314,6 +315,10 @@ export class CoreForwarder implements Forwarder {
       if (!source) continue;
       const count = this.publisherLayers.update(publisherId, needed.get(source) ?? -1, pubs.length, now);
       if (count === undefined) continue;
+      // Layers asked for again count as sent until they have been silent for a whole second
+      // (#measureLayers): a new viewer of a paused camera then waits for its keyframe like any new
+      // viewer, instead of being told the publisher sends nothing.
+      for (let i = 0; i < count; i++) if (!source.active[i]) source.setActive(i, true);
       const rids = pubs.slice(0, count).flatMap((p) => (p?.rid === undefined ? [] : [p.rid]));
       out.push({ publisherId, rids });
     }

@@ -64,7 +64,8 @@ test('the relay-side schema accepts what the relay sends', () => {
     }).success,
   );
   assert.ok(relayServerMessage.safeParse({ type: 'layers', source: 'camera', rids: ['q', 'h'] }).success);
-  for (const bad of [{ type: 'layers', source: 'screen', rids: ['q'] }, { type: 'layers', source: 'camera', rids: [] }, { type: 'layers', source: 'camera', rids: ['q', 'h', 'f', 'x'] }]) {
+  assert.ok(relayServerMessage.safeParse({ type: 'layers', source: 'camera', rids: [] }).success, 'nobody shows it: none');
+  for (const bad of [{ type: 'layers', source: 'screen', rids: ['q'] }, { type: 'layers', source: 'camera', rids: [''] }, { type: 'layers', source: 'camera', rids: ['q', 'h', 'f', 'x'] }]) {
     assert.not.ok(relayServerMessage.safeParse(bad).success, JSON.stringify(bad));
   }
 });

@@ -19,7 +19,7 @@
  *                    paused {videos: [{sessionId, source, reason}]}
  *
  * `layers` (our addition, "dynacast"): the simulcast layers of its camera anyone needs, lowest first;
- * the client stops encoding the others (select/publisher-layers.ts).
+ * the client stops encoding the others (select/publisher-layers.ts); none, when nobody shows it.
  *
  * `paused` (our addition): which of the videos seated in the subscriber's slots the relay is not
  * forwarding although the subscriber shows them, and why, so the tile can say so rather than freeze.
@@ -109,7 +109,7 @@ export type SlotsMessage = { type: 'slots'; audio: AudioSlot[]; video: VideoSlot
 /** The dominant speaker (select/dominant-speaker.ts) changed; null: nobody (yet). Drives the large view. */
 export type SpeakerMessage = { type: 'speaker'; sessionId: string | null };
 
-/** The camera's simulcast layers (rids) someone needs; the publisher pauses the others. */
+/** The camera's simulcast layers (rids) someone needs; the publisher pauses the others (all of them: nobody shows it). */
 export type LayersMessage = { type: 'layers'; source: 'camera'; rids: string[] };
 
 export const pausedReason = z.enum(['capacity', 'bandwidth', 'publisher']);
@@ -139,7 +139,7 @@ export const relayServerMessage = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('speaker'), sessionId: sessionId.nullable() }).strict(),
-  z.object({ type: z.literal('layers'), source: z.literal('camera'), rids: z.array(z.string().min(1).max(16)).min(1).max(3) }).strict(),
+  z.object({ type: z.literal('layers'), source: z.literal('camera'), rids: z.array(z.string().min(1).max(16)).max(3) }).strict(),
   z
     .object({
       type: z.literal('paused'),

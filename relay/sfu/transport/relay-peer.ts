@@ -35,6 +35,8 @@
  *   ourselves. werift also takes new credentials for "renomination", keeping its own, when the offer
  *   has an inactive m-section; restarting the agent first makes every restart a real one. A restart
  *   before DTLS ever came up is refused (IceRestartError): the client builds a new connection instead.
+ * - werift answers with the offer's format parameters; the relay adds Opus DTX to the microphones it
+ *   receives (opus-dtx.ts).
  * - ICE consent (RFC 7675): werift fails a connection 30 s after its last consent response, and gave
  *   each response only 0.5–1 s, which a loaded relay's event loop reads later than that: patched
  *   (patches/werift+0.24.4.patch) to wait until the next check is due (consent.int.ts).
@@ -53,6 +55,7 @@ import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
+import { withOpusDtx } from './opus-dtx.ts';
 import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
@@ -75,6 +78,7 @@ export type RelayPeerOptions = {
 };
 
 export type SendPath = 'werift' | 'direct';
+
 
 export type { SlotFeedback };
 
@@ -263,7 +267,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
     if (restart) this.#runIceChecks();
     this.#sync(videoSources);
-    return announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp);
+    return withOpusDtx(announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp));
   }
 
   #restartIce(): void {
