@@ -22,14 +22,14 @@
  *   the core's KeyframeRequester (the one throttle) as the publication (layer) to send a PLI to.
  * - Each delivery is a fresh buffer (werift's sendRtp parses and keeps what it is given; the direct
  *   path's socket holds the header until the datagram is out): the slot's SSRC, payload type and
- *   end-to-end extensions (rewriteForSlot), then the munged seq/ts.
+ *   end-to-end extensions and abs-send-time at `now` (rewriteForSlot), then the munged seq/ts.
  * - NACKs from subscribers: on the werift send path werift answers them from its own send history;
  *   on the direct path the room does, from relay/sfu/forward's PacketCache + NackResponder
  *   (retransmit.ts), keyed by the output numbers it reads off these bytes.
  */
 import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
-import { writeRtpSeqTs } from '../forward/index.ts';
+import { absSendTime, writeRtpSeqTs } from '../forward/index.ts';
 import { DominantSpeaker, LossBasedEstimate, RateMeter, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
 import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind, VideoSource as PublishedVideo } from '../select/index.ts';
 import { PublisherLayers, type PublisherLayersParams } from '../select/publisher-layers.ts';
@@ -112,6 +112,7 @@ export class CoreForwarder implements Forwarder {
     const n = this.core.onPacket(stream.core, stream.layer, packet, now, this.#deliveries);
     const result = this.#result;
     result.length = 0;
+    const sendTime = n > 0 ? absSendTime(now) : 0;
     for (let i = 0; i < n; i++) {
       const d = this.#deliveries[i]!;
       const subscriber = this.#subscribers.get(d.subscriberId);
@@ -120,7 +121,7 @@ export class CoreForwarder implements Forwarder {
         this.drops['unknown-slot']++;
         continue;
       }
-      const bytes = rewriteForSlot(packet, pub.extensions, slot);
+      const bytes = rewriteForSlot(packet, pub.extensions, slot, sendTime);
       if (!bytes) {
         this.drops.malformed++;
         continue;

@@ -39,6 +39,7 @@
 import { EventEmitter } from 'node:events';
 import {
   RTCPeerConnection,
+  useAbsSendTime,
   useAudioLevelIndication,
   useOPUS,
   useRepairedRtpStreamId,
@@ -48,6 +49,7 @@ import {
 } from 'werift';
 import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
+import { ABS_SEND_TIME_URI } from '../forward/index.ts';
 import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
@@ -103,7 +105,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   readonly ice = { restarts: 0, lastRestart: null as null | 'connected' | 'failed' };
   readonly #pc: RTCPeerConnection;
   readonly #publications = new Map<string, Tracked>();
-  readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver }>();
+  /** Send slots; `absSendTimeId`: the slot's abs-send-time extension id, 0 when not negotiated. */
+  readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; absSendTimeId: number }>();
   readonly #slotBySsrc = new Map<number, string>();
   readonly #rtcpTransports = new Set<object>();
   readonly #direct: DirectSender | undefined;
@@ -126,7 +129,9 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       codecs: { audio: [useOPUS()], video: [useVP8()] },
       headerExtensions: {
         audio: [useSdesMid(), useAudioLevelIndication()],
-        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId()],
+        // abs-send-time: for what we send (forward/abs-send-time.ts); per kind in werift, so the
+        // publishers' video to us carries it too, 4 bytes a packet that we drop unread.
+        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime()],
       },
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
@@ -199,7 +204,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       return;
     }
     if (this.#direct) {
-      if (!this.#direct.send(slot.transceiver, bytes)) this.drops['send-failed']++;
+      if (!this.#direct.send(slot.transceiver, bytes, slot.absSendTimeId)) this.drops['send-failed']++;
       return;
     }
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -298,7 +303,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       if (!mid || t.stopped) continue;
       const kind = t.kind === 'audio' ? 'audio' : 'video';
       if (t.currentDirection === 'sendonly') {
-        this.#slots.set(mid, { kind, transceiver: t });
+        const absSendTimeId = t.headerExtensions.find((e) => e.uri === ABS_SEND_TIME_URI)?.id ?? 0;
+        this.#slots.set(mid, { kind, transceiver: t, absSendTimeId });
         this.#slotBySsrc.set(t.sender.ssrc, mid);
       } else if (t.currentDirection === 'recvonly') {
         const source = kind === 'audio' ? 'microphone' : (videoSources.find((v) => v.mid === mid)?.source ?? (videoIndex++ === 0 ? 'camera' : 'screen'));
