@@ -129,8 +129,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       codecs: { audio: [useOPUS()], video: [useVP8()] },
       headerExtensions: {
         audio: [useSdesMid(), useAudioLevelIndication()],
-        // abs-send-time: for what we send (forward/abs-send-time.ts); per kind in werift, so the
-        // publishers' video to us carries it too, 4 bytes a packet that we drop unread.
+        // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (#answer).
         video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime()],
       },
     });
@@ -251,7 +250,14 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     for (const t of this.#pc.getTransceivers()) {
       // The client's recvonly is our sendonly (a slot); its sendonly/sendrecv is our recvonly.
       if (t.offerDirection === 'sendonly') t.setDirection('sendonly');
-      else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') t.setDirection('recvonly');
+      else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') {
+        t.setDirection('recvonly');
+        // abs-send-time is for what we send. On a publication it would let Chromium pad its top
+        // layer (without RTX it pads only with a bandwidth extension): measured, a 45 kb/s 360p
+        // layer arrived at 200–950 kb/s, all of it counted as that layer's cost, with no estimator
+        // here to use the send times.
+        t.headerExtensions = t.headerExtensions.filter((e) => e.uri !== ABS_SEND_TIME_URI);
+      }
     }
     const answer = await this.#pc.createAnswer();
     // Candidates gathered while setting the answer are part of it: they are not trickled as well,
