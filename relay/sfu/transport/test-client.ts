@@ -21,6 +21,7 @@ import {
   RtpPacket,
   useAudioLevelIndication,
   useOPUS,
+  useAbsSendTime,
   useSdesMid,
   useVP8,
 } from 'werift';
@@ -63,7 +64,8 @@ export class TestClient {
     readonly sessionId: string,
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
-    readonly media: { audioLevel?: number } = {},
+    /** `absSendTime`: offer the abs-send-time extension on video, as browsers do. */
+    readonly media: { audioLevel?: number; absSendTime?: boolean } = {},
     /** werift shares one certificate among all connections of a process; a browser makes one per connection. */
     dtlsKeys?: DtlsKeys,
   ) {
@@ -74,7 +76,7 @@ export class TestClient {
       // leaves those of bundled-away m-sections open, so the test process would never exit.
       bundlePolicy: 'max-bundle',
       codecs: { audio: [useOPUS()], video: [useVP8()] },
-      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid()] },
+      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid(), ...(media.absSendTime ? [useAbsSendTime()] : [])] },
     });
     this.audio = this.pc.addTransceiver(this.#audioTrack, { direction: 'sendonly' });
     this.video = this.pc.addTransceiver(this.#videoTrack, { direction: 'sendonly' });
