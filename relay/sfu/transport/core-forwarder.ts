@@ -245,7 +245,10 @@ export class CoreForwarder implements Forwarder {
     // An estimate moves tiles down the ladder but never pauses one: random loss (Wi-Fi) looks like
     // congestion in a receiver report, Chromium's REMB without abs-send-time runs low (measured:
     // 180–290 kb/s while it received 500 kb/s fine), and a frozen face is the worst outcome. Measured
-    // bitrates swing (keyframes): half as much again keeps the floors clear of the line.
+    // bitrates swing (keyframes): half as much again keeps the floors clear of the line. With
+    // abs-send-time REMB runs less low (measured: median 0.7× what we send, audio included, against
+    // 0.5× without), but it still grows only with what is received: without probing it never opens
+    // room for a layer much larger than what flows, and this floor is what does.
     if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, Math.max(estimate, 1.5 * this.subscriptions.floorBps(subscriber)), now);
   }
 
