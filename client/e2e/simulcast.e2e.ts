@@ -144,7 +144,12 @@ test('on the relay, a 720p camera offers three layers and sends those viewers ne
   for (const step of steps) {
     await bo.setViewportSize(step.viewport);
     const t0 = Date.now();
-    // Up to 720p takes longest: measured 12–17 s, while Bo's bandwidth budget grows to the resumed f layer's cost.
+    // Up to 720p takes longest: measured 16–19 s (6 runs, with and without the relay's abs-send-time).
+    // 11–14.5 s of it Ada's encoder keeps f off: her uplink estimate to the relay (410–520 kb/s when
+    // Bo's window grows, after seconds of sending q alone) climbs at the loss-based ~8 %/s (the relay
+    // sends her no delay-based feedback) to the ~1.2 Mb/s Chromium wants before turning f on. Then
+    // 4.5–5.5 s until f's measured bitrate, high after its keyframe (140–290 kb/s, then ~100), fits
+    // Bo's budget (~1.5× his floor). Before the relay paused unneeded layers: 1.4–5.2 s.
     await until(`Bo decodes Ada at ${step.expect}p`, step.expect === 720 ? 40_000 : 20_000, async () => (await decodedHeight(bo, adaId)) === step.expect || false, async () => ({ height: await decodedHeight(bo, adaId), tile: await tileHeight(), active: await activeRids() }));
     const decoded = Date.now() - t0;
     await until(`Ada's encodings on: ${step.rids}`, 15_000, async () => (await activeRids()) === step.rids || false, activeRids);

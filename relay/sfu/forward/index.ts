@@ -1,8 +1,10 @@
 /**
  * The pure forwarding primitives of the SFU: wraparound (unwrap), per-subscriber sequence/timestamp
- * rewriting across source switches (munger), the per-stream packet cache and the NACK answer. No werift,
- * sockets, timers or clock: packets and `now` in, decisions out (STYLE §1–5).
+ * rewriting across source switches (munger), the per-stream packet cache, the NACK answer and the
+ * abs-send-time stamp. No werift, sockets, timers or clock: packets and `now` in, decisions out
+ * (STYLE §1–5).
  */
+export { ABS_SEND_TIME_LENGTH, ABS_SEND_TIME_URI, absSendTime, absSendTimeMs, stampAbsSendTime, writeAbsSendTime } from './abs-send-time.ts';
 export { ForwardConfigError } from './errors.ts';
 export { OutputHistory, type NackTarget } from './history.ts';
 export {

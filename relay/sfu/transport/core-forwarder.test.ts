@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRtpSeq, readRtpSsrc } from '../forward/index.ts';
+import { ABS_SEND_TIME_URI, absSendTime, readRtpSeq, readRtpSsrc } from '../forward/index.ts';
+import { RtpHeader } from '../select/index.ts';
 import { AUDIO_LEVEL_EXT, roomTraffic } from '../testing/synthetic.ts';
 import { CoreForwarder, ladderOf, layerIndex } from './core-forwarder.ts';
 import { AUDIO_LEVEL_URI } from './forwarder.ts';
@@ -68,6 +69,30 @@ test('publisher layers: each camera is told the layers its viewers need, more at
   f.seatVideo('p4', seats('p3', null), [{ sessionId: 'p3', source: 'camera', width: 320, height: 180 }], 7100);
   assert.equal(told(7200), { p3: 'q' });
   assert.is(source.active[0], true);
+});
+
+test('deliveries carry abs-send-time at `now` where the slot negotiated it, and none elsewhere', () => {
+  const f = new CoreForwarder();
+  const withAbs = (s: number) => (mid: string): SlotInfo => {
+    const info = slotInfo(s)(mid);
+    return s === 5 ? { ...info, extensions: new Map([...info.extensions, [ABS_SEND_TIME_URI, 2]]) } : info;
+  };
+  ids.forEach((id, s) => f.setSubscriber(id, { audio: ['a0', 'a1'], video: ['v0', 'v1'] }, withAbs(s)));
+  f.publications(ids.flatMap((_, i) => [audioPub(i), ...RIDS.map((_, l) => videoPub(i, l))]), []);
+  f.seatVideo('p5', seats('p1', 'p2'), undefined, 0);
+  f.seatVideo('p4', seats('p1', 'p2'), undefined, 0);
+  const stamps = { p4: 0, p5: 0 };
+  for (const p of roomTraffic({ publishers: N, video: true, talkers: 2, durationMs: 1000, seed: 7, start: 70_000 })) {
+    const pub = p.kind === 'audio' ? audioPub(p.publisher) : videoPub(p.publisher, p.layer);
+    for (const out of f.onPacket(pub, p.bytes, p.at)) {
+      if (out.subscriber !== 'p4' && out.subscriber !== 'p5') continue;
+      const at = RtpHeader.parse(out.bytes)!.findExtension(2);
+      if (out.subscriber === 'p4') assert.is(at, -1);
+      else assert.is((out.bytes[at]! << 16) | (out.bytes[at + 1]! << 8) | out.bytes[at + 2]!, absSendTime(p.at));
+      stamps[out.subscriber]++;
+    }
+  }
+  assert.ok(stamps.p4 > 50 && stamps.p5 > 50, JSON.stringify(stamps));
 });
 
 test('deliveries: the shown videos at their tile’s layer, the two talkers’ audio, fresh buffers, continuous per slot', () => {

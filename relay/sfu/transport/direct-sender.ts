@@ -10,6 +10,10 @@
  * seals the bytes as they are). What stays werift's: the DTLS transport's SRTP keys and rollover state,
  * the ICE connection (its nominated pair and socket), SRTCP for the reports.
  *
+ * abs-send-time: a packet carrying the slot's element (rewriteForSlot puts it first) is stamped with
+ * the send clock just before sealing, so the subscriber's estimator sees when it really left, NACK
+ * resends included (forward/abs-send-time.ts). Three bytes written in place; nothing allocated.
+ *
  * werift keeps nothing we give it here: the sealer reads the bytes and returns the header (a view of
  * them) with a fresh encrypted payload and tag, which only the socket holds until the datagram is out
  * (so the caller's bytes must not be reused before that: the forwarder's are fresh per delivery). The peer's send statistics (`bytesSent`,
@@ -23,6 +27,7 @@ import {
   SourceDescriptionItem,
 } from 'werift';
 import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, SrtpSession } from 'werift';
+import { absSendTime, stampAbsSendTime } from '../forward/index.ts';
 import { iceSend } from './ice-send.ts';
 import { RtpSealer, rtpHeaderLength } from './srtp-sealer.ts';
 import { SlotSendStats, senderInfo } from './sender-report.ts';
@@ -31,6 +36,8 @@ export type DirectSenderOptions = {
   /** Sender report interval, ms (default 1000; RFC 3550 lets a few-stream sender report about that often). */
   reportMs?: number;
   now?: () => number;
+  /** The abs-send-time clock, ms, any origin (default performance.now: monotonic, sub-millisecond). */
+  sendClock?: () => number;
 };
 
 const noop = () => {};
@@ -40,23 +47,29 @@ export class DirectSender {
   readonly #sealers = new WeakMap<RTCDtlsTransport, { session: SrtpSession; sealer: RtpSealer }>();
   readonly #stats = new Map<number, SlotSendStats>();
   readonly #now: () => number;
+  readonly #sendClock: () => number;
   readonly #timer: NodeJS.Timeout;
 
   /** `slots` lists the peer's current send transceivers, for the reports. */
   constructor(readonly slots: () => Iterable<RTCRtpTransceiver>, options: DirectSenderOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#sendClock = options.sendClock ?? (() => performance.now());
     this.#timer = setInterval(() => this.report(), options.reportMs ?? 1000);
     this.#timer.unref();
   }
 
-  /** Seals and sends one RTP packet of slot `t`. False (counted) when not connected yet or not RTP. */
-  send(t: RTCRtpTransceiver, bytes: Uint8Array): boolean {
+  /**
+   * Seals and sends one RTP packet of slot `t`, stamping its abs-send-time element `absSendTimeId`
+   * (0: none) first. False (counted) when not connected yet or not RTP.
+   */
+  send(t: RTCRtpTransceiver, bytes: Uint8Array, absSendTimeId = 0): boolean {
     const transport = t.dtlsTransport;
     const sealer = transport && transport.state === 'connected' ? this.#sealer(transport) : undefined;
     if (!sealer) {
       this.drops['not-connected']++;
       return false;
     }
+    if (absSendTimeId > 0) stampAbsSendTime(bytes, absSendTimeId, absSendTime(this.#sendClock()));
     const sealed = sealer.sealParts(bytes);
     if (!sealed) {
       this.drops.malformed++;

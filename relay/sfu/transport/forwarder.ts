@@ -17,7 +17,12 @@
  * number and abs-send-time, but then copies every extension of the incoming packet over them by id,
  * so a publisher's mid extension would tell the subscriber's browser the packet belongs to another
  * m-section. Only the extensions listed in FORWARDED_EXTENSIONS survive.
+ *
+ * abs-send-time is the relay's own (forward/abs-send-time.ts): when the slot negotiated it, the
+ * rewritten packet carries it first in its block, with the time the caller passes; the direct send
+ * path stamps it again as the packet leaves (on werift's path, this value overwrites werift's own).
  */
+import { ABS_SEND_TIME_LENGTH, ABS_SEND_TIME_URI, absSendTime, writeAbsSendTime } from '../forward/index.ts';
 import type { Source } from './slots.ts';
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
@@ -65,7 +70,7 @@ export class PassThroughForwarder implements Forwarder {
 
   constructor(readonly slotsOf: (pub: Publication) => readonly SlotInfo[]) {}
 
-  onPacket(pub: Publication, packet: Uint8Array, _now: number): Forwarded[] {
+  onPacket(pub: Publication, packet: Uint8Array, now: number): Forwarded[] {
     // Without a layer selector only the first listed layer is forwarded: switching layers needs the
     // sequence/timestamp munger.
     if (pub.rid !== undefined && pub.rid !== pub.rids[0]) {
@@ -73,8 +78,9 @@ export class PassThroughForwarder implements Forwarder {
       return [];
     }
     const out: Forwarded[] = [];
+    const sendTime = absSendTime(now);
     for (const slot of this.slotsOf(pub)) {
-      const bytes = rewriteForSlot(packet, pub.extensions, slot);
+      const bytes = rewriteForSlot(packet, pub.extensions, slot, sendTime);
       if (!bytes) {
         this.drops.malformed++;
         return [];
@@ -94,10 +100,11 @@ const keptLength = new Uint8Array(MAX_KEPT);
 /**
  * A new packet for `slot`: SSRC, payload type and header extensions rewritten. Undefined if malformed.
  * RFC 8285 one-byte (0xBEDE) and two-byte (0x100X) blocks are read; other profiles keep no element.
- * The output comes from Node's buffer pool (`allocUnsafe`, every byte written): its own bytes, though
- * possibly in an ArrayBuffer shared with other small buffers.
+ * When the slot negotiated abs-send-time, its element comes first, holding `sendTime` (24-bit 6.18
+ * seconds, absSendTime()). The output comes from Node's buffer pool (`allocUnsafe`, every byte
+ * written): its own bytes, though possibly in an ArrayBuffer shared with other small buffers.
  */
-export function rewriteForSlot(packet: Uint8Array, from: ReadonlyMap<number, string>, slot: SlotInfo): Uint8Array | undefined {
+export function rewriteForSlot(packet: Uint8Array, from: ReadonlyMap<number, string>, slot: SlotInfo, sendTime: number): Uint8Array | undefined {
   if (packet.length < 12 || packet[0]! >> 6 !== 2) return undefined;
   const fixed = 12 + 4 * (packet[0]! & 0x0f);
   if (fixed > packet.length) return undefined;
@@ -145,18 +152,30 @@ export function rewriteForSlot(packet: Uint8Array, from: ReadonlyMap<number, str
       }
     }
   }
-  let size = 0;
+  const absId = slot.extensions.get(ABS_SEND_TIME_URI) ?? 0;
+  if (absId > 14) oneByteOut = false;
+  const elements = kept + (absId > 0 ? 1 : 0);
+  let size = absId > 0 ? (oneByteOut ? 1 : 2) + ABS_SEND_TIME_LENGTH : 0;
   for (let k = 0; k < kept; k++) size += (oneByteOut ? 1 : 2) + keptLength[k]!;
-  const blockLength = kept > 0 ? 4 + 4 * Math.ceil(size / 4) : 0;
+  const blockLength = elements > 0 ? 4 + 4 * Math.ceil(size / 4) : 0;
   const out = Buffer.allocUnsafe(fixed + blockLength + packet.length - payloadStart);
   for (let i = 0; i < fixed; i++) out[i] = packet[i]!;
-  if (kept > 0) {
+  if (elements > 0) {
     const words = (blockLength - 4) / 4;
     out[fixed] = oneByteOut ? 0xbe : 0x10;
     out[fixed + 1] = oneByteOut ? 0xde : 0x00;
     out[fixed + 2] = words >> 8;
     out[fixed + 3] = words & 0xff;
     let o = fixed + 4;
+    if (absId > 0) {
+      if (oneByteOut) out[o++] = (absId << 4) | (ABS_SEND_TIME_LENGTH - 1);
+      else {
+        out[o++] = absId;
+        out[o++] = ABS_SEND_TIME_LENGTH;
+      }
+      writeAbsSendTime(out, o, sendTime);
+      o += ABS_SEND_TIME_LENGTH;
+    }
     for (let k = 0; k < kept; k++) {
       const len = keptLength[k]!;
       if (oneByteOut) out[o++] = (keptId[k]! << 4) | (len - 1);
@@ -169,7 +188,7 @@ export function rewriteForSlot(packet: Uint8Array, from: ReadonlyMap<number, str
     out.fill(0, o, fixed + blockLength);
   }
   out.set(packet.subarray(payloadStart), fixed + blockLength);
-  out[0] = (out[0]! & ~0x10) | (kept > 0 ? 0x10 : 0);
+  out[0] = (out[0]! & ~0x10) | (elements > 0 ? 0x10 : 0);
   out[1] = (out[1]! & 0x80) | (slot.payloadType & 0x7f);
   out.writeUInt32BE(slot.ssrc >>> 0, 8);
   return out;

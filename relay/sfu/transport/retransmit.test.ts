@@ -17,7 +17,7 @@ function forwarded(r: Retransmitter, count: number) {
   for (let i = 0; i < count; i++) {
     const packet = source((65530 + i) & 0xffff);
     r.ingress(pub, packet);
-    const out = rewriteForSlot(packet, pub.extensions, slot)!;
+    const out = rewriteForSlot(packet, pub.extensions, slot, 0)!;
     writeRtpSeqTs(out, 100 + i, (readRtpTimestamp(packet) + 5000) >>> 0);
     r.sent('s', '4', pub, packet, out);
   }

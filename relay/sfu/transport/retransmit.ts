@@ -9,12 +9,13 @@
  *   read off the bytes actually sent, so it is right whatever forwarder numbered them;
  * - per slot a NackResponder on that history (at most once per RTT, `maxResends` in all).
  * A resend is the source packet rewritten for the slot again (SSRC, payload type, extensions) with the
- * output seq/ts it first went out with: byte for byte what the subscriber lost.
+ * output seq/ts it first went out with: byte for byte what the subscriber lost, but for its
+ * abs-send-time (a resend is a new send; the direct sender stamps it as it leaves).
  *
  * The mungers of the forwarding core also keep such a history, but they are the core's private state;
  * this one costs ~20 KB per slot that carried video, against werift's 128 cached packets per slot.
  */
-import { NackResponder, OutputHistory, PacketCache, readRtpSeq, readRtpTimestamp, SeqUnwrapper } from '../forward/index.ts';
+import { absSendTime, NackResponder, OutputHistory, PacketCache, readRtpSeq, readRtpTimestamp, SeqUnwrapper } from '../forward/index.ts';
 import type { NackResponderOptions, Resend, SourceId } from '../forward/index.ts';
 import { rewriteForSlot } from './forwarder.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
@@ -84,7 +85,7 @@ export class Retransmitter {
     const out: Uint8Array[] = [];
     for (const r of resends) {
       const pub = this.#streams.get(r.sourceId)?.pub;
-      const bytes = pub && rewriteForSlot(r.packet, pub.extensions, slot);
+      const bytes = pub && rewriteForSlot(r.packet, pub.extensions, slot, absSendTime(now));
       if (!bytes) {
         this.stats.malformed++;
         continue;

@@ -1,7 +1,8 @@
 /**
  * What a subscriber's browser relies on from the relay's send path, checked on both paths (werift's
  * RTCRtpSender and the direct one): lost video packets come back when NACKed, and sender reports arrive
- * for each slot with timestamps on the slot's own (munged) RTP clock. RELAY_SEND_PATH picks one path.
+ * for each slot with timestamps on the slot's own (munged) RTP clock, and video slots carry the relay's
+ * abs-send-time. RELAY_SEND_PATH picks one path.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +11,7 @@ import { RtcpSrPacket } from 'werift';
 import type { RelayServerMessage } from './protocol.ts';
 import type { SendPath } from './relay-peer.ts';
 import { RelayRoom } from './relay-room.ts';
-import { SeqUnwrapper } from '../forward/index.ts';
+import { ABS_SEND_TIME_URI, absSendTimeMs, SeqUnwrapper } from '../forward/index.ts';
 import { LOOPBACK_PEER_CONFIG, SEND_PATHS, TestClient } from './test-client.ts';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
@@ -25,8 +26,9 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 8000): Pr
 async function scene(sendPath: SendPath, subscriberLoss: number) {
   const clients = new Map<string, TestClient>();
   const room = new RelayRoom('room-send-path', (s: string, m: RelayServerMessage) => void clients.get(s)?.receive(m).catch(() => {}), { peer: LOOPBACK_PEER_CONFIG, sendPath });
-  const publisher = new TestClient('session-pub', 1);
-  const subscriber = new TestClient('session-sub', 2);
+  // Both offer abs-send-time on video, as browsers do.
+  const publisher = new TestClient('session-pub', 1, undefined, { absSendTime: true });
+  const subscriber = new TestClient('session-sub', 2, undefined, { absSendTime: true });
   // werift's debug knob keeps a packet when inboundPacketLoss / 100 ≥ random(): it is the share *kept*.
   if (subscriberLoss > 0) (subscriber.pc.config as { debug: object }).debug = { inboundPacketLoss: 100 - subscriberLoss };
   // Extended (unwrapped) sequence numbers as they arrived; a number below the highest so far is a resend
@@ -36,9 +38,14 @@ async function scene(sendPath: SendPath, subscriberLoss: number) {
   const unwrap = new SeqUnwrapper();
   const timestamps: number[] = [];
   const reports: RtcpSrPacket[] = [];
+  /** Each video packet's abs-send-time (24 bits, -1: none) and arrival (performance.now()). */
+  const sendTimes: Array<{ value: number; at: number }> = [];
   subscriber.pc.onTrack.subscribe((track) => {
     if (track.kind !== 'video') return;
     track.onReceiveRtp.subscribe((rtp) => {
+      const id = subscriber.slots.video[0]!.headerExtensions.find((e) => e.uri === ABS_SEND_TIME_URI)?.id;
+      const p = rtp.header.extensions.find((e) => e.id === id)?.payload;
+      sendTimes.push({ value: p?.length === 3 ? (p[0]! << 16) | (p[1]! << 8) | p[2]! : -1, at: performance.now() });
       const top = unwrap.highest;
       const ext = unwrap.unwrap(rtp.header.sequenceNumber);
       if (ext < top && !seqs.has(ext)) resends.count++;
@@ -62,7 +69,7 @@ async function scene(sendPath: SendPath, subscriberLoss: number) {
     for (const c of clients.values()) await c.close();
     room.close();
   };
-  return { room, subscriber, seqs, resends, timestamps, reports, close };
+  return { room, publisher, subscriber, seqs, resends, timestamps, reports, sendTimes, close };
 }
 
 for (const sendPath of SEND_PATHS) {
@@ -78,6 +85,25 @@ for (const sendPath of SEND_PATHS) {
       // ~20 of ~140 are lost once; a resend is itself lost 15 % of the time.
       assert.ok(resends.count >= 8, `${resends.count} packets came back after a NACK`);
       assert.ok(got > 0.93, `${seqs.size} of ${span} sequence numbers arrived (${(got * 100).toFixed(1)} %); without resends ~85 %`);
+    } finally {
+      await close();
+    }
+  });
+
+  test(`[${sendPath}] video slots carry the relay's abs-send-time, as sent; publications are answered without it`, async () => {
+    const { publisher, subscriber, sendTimes, close } = await scene(sendPath, 0);
+    try {
+      await waitFor('video', () => sendTimes.length >= 60, 10_000);
+      const uris = (t: { headerExtensions: Array<{ uri: string }> }) => t.headerExtensions.map((e) => e.uri);
+      assert.ok(subscriber.slots.video.every((t) => uris(t).includes(ABS_SEND_TIME_URI)), 'negotiated on the video slots');
+      assert.not.ok(uris(publisher.video).includes(ABS_SEND_TIME_URI), 'not on the publication: it would let browsers pad');
+      assert.ok(sendTimes.every((t) => t.value >= 0), 'on every video packet');
+      // Over the run, send times advance as arrivals do (loopback: the same clock rate, little delay).
+      const first = sendTimes[0]!;
+      const last = sendTimes.at(-1)!;
+      const sent = absSendTimeMs((last.value - first.value) & 0xffffff);
+      const arrived = last.at - first.at;
+      assert.ok(Math.abs(sent - arrived) < 50, `send times span ${sent.toFixed(1)} ms, arrivals ${arrived.toFixed(1)} ms`);
     } finally {
       await close();
     }

@@ -23,6 +23,7 @@ import {
   RtpPacket,
   useAudioLevelIndication,
   useOPUS,
+  useAbsSendTime,
   useSdesMid,
   useVP8,
 } from 'werift';
@@ -67,8 +68,9 @@ export class TestClient {
     readonly sessionId: string,
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
-    /** `videoBytes`: pad each video packet's payload to this size, for a bitrate the relay can measure. */
-    readonly media: { audioLevel?: number; videoBytes?: number } = {},
+    /** `videoBytes`: pad each video packet's payload to this size, for a bitrate the relay can measure.
+     * `absSendTime`: offer the abs-send-time extension on video, as browsers do. */
+    readonly media: { audioLevel?: number; videoBytes?: number; absSendTime?: boolean } = {},
     /** werift shares one certificate among all connections of a process; a browser makes one per connection. */
     dtlsKeys?: DtlsKeys,
   ) {
@@ -79,7 +81,7 @@ export class TestClient {
       // leaves those of bundled-away m-sections open, so the test process would never exit.
       bundlePolicy: 'max-bundle',
       codecs: { audio: [useOPUS()], video: [useVP8()] },
-      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid()] },
+      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid(), ...(media.absSendTime ? [useAbsSendTime()] : [])] },
     });
     this.audio = this.pc.addTransceiver(this.#audioTrack, { direction: 'sendonly' });
     this.video = this.pc.addTransceiver(this.#videoTrack, { direction: 'sendonly' });
