@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CapacityGovernor } from './capacity.ts';
-import { HIDDEN, NO_BANDWIDTH, NO_CAPACITY, pauseReason, type Layer, type LayerPolicy, type TileDemand } from './layer-policy.ts';
+import { HIDDEN, NO_BANDWIDTH, NO_CAPACITY, NO_LAYER, pauseReason, type Layer, type LayerPolicy, type TileDemand } from './layer-policy.ts';
 import { LadderError, LayerSelector, VideoSource } from './layer-selector.ts';
 
 const Q = 0;
@@ -222,6 +222,22 @@ test('a video whose lowest sent layer is above the capacity limit is paused for 
   selector.setBandwidth(100_000, 200);
   selector.update(200);
   assert.is(sub.target, NO_BANDWIDTH, 'within the limit, the estimate is to blame');
+});
+
+test('under a number-of-videos limit, a tile whose publisher sends nothing keeps its place by size, and one beyond the limit is a capacity pause', () => {
+  const capacity = { maxLayer: F, maxVideos: 2 };
+  const selector = new LayerSelector(undefined, { capacity });
+  const paused = new VideoSource();
+  for (const l of [Q, H, F]) paused.setActive(l, false); // nobody needed it: its publisher stopped
+  const big = selector.add(paused, 1280, 720);
+  const others = [640, 320, 160].map((w) => selector.add(new VideoSource(), w, (w * 9) / 16));
+  selector.update(0);
+  assert.is(big.target, NO_LAYER, 'the largest tile: no layer yet, but it holds a place');
+  assert.equal(others.map((o) => o.target >= 0), [true, false, false], 'one place left: the next largest');
+  assert.equal(others.slice(1).map((o) => o.target), [NO_CAPACITY, NO_CAPACITY]);
+  const small = selector.add(paused, 100, 56);
+  selector.update(100);
+  assert.is(small.target, NO_CAPACITY, 'a tile of a silent publisher beyond the limit: capacity, nothing to ask of it');
 });
 
 test.run();

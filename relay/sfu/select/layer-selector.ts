@@ -24,6 +24,7 @@ import {
   HIDDEN,
   NO_BANDWIDTH,
   NO_CAPACITY,
+  NO_LAYER,
   SIMULCAST_LADDER,
   defaultLayerPolicy,
   type Layer,
@@ -181,12 +182,17 @@ export class LayerSelector {
     for (let i = 0; i < subs.length; i++) subs[i]!.setTarget(this.#final[i]!);
   }
 
-  /** Pauses every forwarded video beyond the `max` largest tiles (ties: the earlier subscription). */
+  /**
+   * Pauses every video beyond the `max` largest tiles (ties: the earlier subscription). A video with
+   * no layer sent (`NO_LAYER`) competes too: its publisher may have paused it because nobody needed it
+   * (publisher-layers.ts), so a large tile of it keeps its place and asks it back, and one ranked
+   * beyond `max` is a capacity pause that asks for nothing.
+   */
   #keepLargest(max: number): void {
     const subs = this.#subscriptions;
     const order = this.#byArea;
     order.length = 0;
-    for (let i = 0; i < subs.length; i++) if (this.#final[i]! >= 0) order.push(i);
+    for (let i = 0; i < subs.length; i++) if (this.#final[i]! >= 0 || this.#final[i] === NO_LAYER) order.push(i);
     if (order.length <= max) return;
     order.sort((a, b) => subs[b]!.width * subs[b]!.height - subs[a]!.width * subs[a]!.height || a - b);
     for (let k = max; k < order.length; k++) this.#final[order[k]!] = NO_CAPACITY;

@@ -174,4 +174,20 @@ test('shouldForward allocates nothing and keeps up with 1M packets in well under
   assert.ok(ms < 1000, `1M decisions took ${ms.toFixed(0)} ms`);
 });
 
+test('neededLayers(): each source at the largest layer its viewers need; none for tiles paused for capacity', () => {
+  const capacity = { maxLayer: F, maxVideos: 1 };
+  const subs = room(4, { selector: { capacity } });
+  subs.show('p0', [tile('p1', 1280, 720), tile('p2', 320, 180)], 0);
+  subs.update(0);
+  const needed = (s: Subscriptions) => Object.fromEntries([...s.neededLayers(new Map())].map(([source, layer]) => [['p1', 'p2'].find((p) => s.source(p, 'video') === source), layer]));
+  assert.equal(needed(subs), { p1: F }, "p0's second tile is beyond its one video: nobody needs p2");
+  subs.show('p3', [tile('p2', 640, 360)], 100);
+  subs.update(100);
+  assert.equal(needed(subs), { p1: F, p2: H }, 'p3 shows p2 as its one video');
+  capacity.maxVideos = Infinity;
+  subs.show('p3', [], 200);
+  subs.update(200);
+  assert.equal(needed(subs), { p1: F, p2: Q }, 'no limit: p0 needs p2 again, small');
+});
+
 test.run();

@@ -18,7 +18,7 @@
  */
 import { LoudestSpeakers } from './audio-level.ts';
 import { KeyframeRequester } from './keyframe-requester.ts';
-import { SIMULCAST_LADDER, neededLayer, type Layer, type LayerPolicy } from './layer-policy.ts';
+import { NO_CAPACITY, SIMULCAST_LADDER, neededLayer, type Layer, type LayerPolicy } from './layer-policy.ts';
 import { LayerSelector, VideoSource, type LayerSelectorParams, type VideoSubscription } from './layer-selector.ts';
 
 export type VideoKind = 'video' | 'screen';
@@ -231,13 +231,16 @@ export class Subscriptions {
 
   /**
    * The highest layer any subscriber needs of each video source (neededLayer, within the capacity
-   * limit; -1 when nobody shows it), for publisher-layers.ts. Sources nobody shows are left out.
+   * limit; -1 when nobody shows it), for publisher-layers.ts. Sources nobody shows, or shows only
+   * paused for capacity (beyond its number of videos), are left out.
    */
   neededLayers(out: Map<VideoSource, number>): Map<VideoSource, number> {
     out.clear();
     for (const s of this.#subscribers.values()) {
       const cap = s.selector.params.capacity.maxLayer;
       for (const sub of s.selector.subscriptions) {
+        // Paused for capacity: not forwarded, so not needed (the publisher may stop sending it).
+        if (sub.target === NO_CAPACITY) continue;
         const layer = Math.min(cap, neededLayer(sub.source.ladder, sub.width, sub.height));
         if (layer > (out.get(sub.source) ?? -1)) out.set(sub.source, layer);
       }
