@@ -38,9 +38,9 @@ export function startLoadMonitor(log: Logger, params: Partial<CapacityParams> = 
     const before = governor.level;
     if (!governor.observe(shed > 0 ? Infinity : lagMs, performance.now())) return;
     changes++;
-    const { maxLayer, maxVideos } = governor.limit;
+    const { maxLayer, maxVideos, maxAudio } = governor.limit;
     const message = governor.level > before ? 'relay: over capacity, forwarding less' : 'relay: capacity back, forwarding more';
-    log.warn(message, { level: governor.level, lagMs: Math.round(lagMs), shed, maxLayer: String(maxLayer), maxVideos: String(maxVideos) });
+    log.warn(message, { level: governor.level, lagMs: Math.round(lagMs), shed, maxLayer: String(maxLayer), maxVideos: String(maxVideos), maxAudio: String(maxAudio) });
   }, WINDOW_MS);
   timer.unref();
   return {

@@ -209,4 +209,21 @@ test('malformed levels count as silence and time going backwards is harmless', (
   assert.ok(speakers.loudness('b', 2000) > -22, 'and time moving on again works as usual');
 });
 
+test('the capacity limit lowers the number of speakers at once, the quietest going first, and lifts it again', () => {
+  const limit: { maxAudio?: number } = {};
+  const speakers = new LoudestSpeakers({}, limit);
+  const voices = new Map<string, Voice>([['alice', talker(1, -22)], ['bob', talker(2, -28)], ['carol', talker(3, -34)]]);
+  run(speakers, voices, 0, 2000);
+  assert.equal(speakers.selected(2000), ['alice', 'bob', 'carol']);
+  limit.maxAudio = 2;
+  run(speakers, voices, 2000, 2200);
+  assert.equal(speakers.selected(2200), ['alice', 'bob'], 'the quietest talker is left out');
+  limit.maxAudio = 1;
+  run(speakers, voices, 2200, 2400);
+  assert.equal(speakers.selected(2400), ['alice']);
+  limit.maxAudio = Infinity;
+  run(speakers, voices, 2400, 3000);
+  assert.equal(speakers.selected(3000), ['alice', 'bob', 'carol'], 'never more than its own count of 3, and back to it');
+});
+
 test.run();

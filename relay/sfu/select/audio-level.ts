@@ -115,7 +115,8 @@ export class LoudestSpeakers implements LoudnessSource {
   readonly #marginFactor: number;
   #updatedAt = -Infinity;
 
-  constructor(params: Partial<LoudestSpeakersParams> = {}) {
+  /** `limit`: the relay's capacity limit (capacity.ts), read at each update: its `maxAudio` lowers `count`. */
+  constructor(params: Partial<LoudestSpeakersParams> = {}, readonly limit: { readonly maxAudio?: number } = {}) {
     this.params = { ...DEFAULT_LOUDEST_SPEAKERS, ...params };
     this.#speakingAmplitude = 10 ** (this.params.speakingDbov / 20);
     this.#marginFactor = 10 ** (this.params.marginDb / 20);
@@ -192,7 +193,7 @@ export class LoudestSpeakers implements LoudnessSource {
 
   /** Fast path from `observe`: a free slot, or one held by a quieter member who stopped talking. O(count). */
   #enter(p: Publisher, now: number): void {
-    if (this.#members.length < this.params.count) return this.#select(p);
+    if (this.#members.length < this.#count()) return this.#select(p);
     let quiet: Publisher | undefined;
     let quietAmplitude = p.amplitude;
     for (const m of this.#members) {
@@ -221,7 +222,8 @@ export class LoudestSpeakers implements LoudnessSource {
   #maybeUpdate(now: number): void {
     if (now - this.#updatedAt < this.params.updateIntervalMs) return;
     this.#updatedAt = now;
-    const { count, forgetAfterMs, overtakeMs } = this.params;
+    const { forgetAfterMs, overtakeMs } = this.params;
+    const count = this.#count();
     for (const p of this.#publishers.values()) {
       if (now - p.lastAt > forgetAfterMs) {
         this.remove(p.id);
@@ -229,6 +231,8 @@ export class LoudestSpeakers implements LoudnessSource {
       }
       p.score = this.#amplitudeAt(p, now);
     }
+    // The capacity limit came down: the quietest members go first.
+    while (this.#members.length > count) this.#deselect(this.#quietestMember()!);
     const quietest = this.#quietestMember();
     const bar = this.#members.length < count || !quietest ? 0 : quietest.score;
     for (const p of this.#publishers.values()) {
@@ -255,6 +259,10 @@ export class LoudestSpeakers implements LoudnessSource {
       this.#deselect(member);
       this.#select(challenger);
     }
+  }
+
+  #count(): number {
+    return Math.min(this.params.count, this.limit.maxAudio ?? Infinity);
   }
 
   #quietestMember(): Publisher | undefined {

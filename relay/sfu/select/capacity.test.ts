@@ -9,19 +9,20 @@ function feed(g: CapacityGovernor, lagMs: number, from: number, to: number): num
   return t;
 }
 
-test('CapacityGovernor steps down one level per hold while the relay is behind, down to one q video', () => {
+test('CapacityGovernor steps down one level per hold while the relay is behind, down to one q video and one speaker', () => {
   const g = new CapacityGovernor({ overloadSamples: 1 });
   const limit = g.limit;
   assert.ok(g.observe(100, 0));
-  assert.equal({ ...limit }, { maxLayer: 1, maxVideos: Infinity }, 'first the full layer goes');
+  assert.equal({ ...limit }, { maxLayer: 1, maxVideos: Infinity, maxAudio: Infinity }, 'first the full layer goes');
   assert.not.ok(g.observe(100, 500), 'one step per hold');
   assert.ok(g.observe(100, 1500));
-  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: Infinity });
+  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: Infinity, maxAudio: Infinity });
   assert.ok(g.observe(100, 3000));
-  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: 16 }, 'then videos per subscriber');
+  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: 16, maxAudio: Infinity }, 'then videos per subscriber');
   feed(g, 100, 3500, 60_000);
   assert.is(g.level, CAPACITY_LEVELS.length - 1);
-  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: 1 });
+  assert.equal({ ...limit }, { maxLayer: 0, maxVideos: 1, maxAudio: 1 }, 'speakers last');
+  assert.equal(CAPACITY_LEVELS.findIndex((l) => Number.isFinite(l.maxAudio ?? Infinity)), CAPACITY_LEVELS.findIndex((l) => l.maxVideos === 1) + 1, 'audio only once video is at its least');
   assert.is(g.limit, limit, 'the same object throughout: selectors hold it');
 });
 
@@ -38,7 +39,7 @@ test('CapacityGovernor steps back up only after lag stayed healthy for the hold;
   assert.is(g.level, 2);
   feed(g, 5, t, t + 20_001);
   assert.is(g.level, 0, 'one level per hold');
-  assert.equal({ ...g.limit }, { maxLayer: Infinity, maxVideos: Infinity });
+  assert.equal({ ...g.limit }, { maxLayer: Infinity, maxVideos: Infinity, maxAudio: Infinity });
 });
 
 test('CapacityGovernor: overload soon after a step up doubles the wait before the next one', () => {

@@ -92,7 +92,7 @@ export class Subscriptions {
   readonly #due: string[] = [];
 
   constructor(options: SubscriptionsOptions = {}) {
-    this.speakers = options.speakers ?? new LoudestSpeakers();
+    this.speakers = options.speakers ?? new LoudestSpeakers({}, options.selector?.capacity);
     this.keyframes = options.keyframes ?? new KeyframeRequester();
     this.#policy = options.policy;
     this.#selectorParams = options.selector ?? {};
