@@ -133,4 +133,29 @@ test('a video paused and resumed goes on in its slot at the next sequence number
   for (let i = 1; i < v1.length; i++) assert.is(v1[i]!.seq, (v1[i - 1]!.seq + 1) & 0xffff, `v1 at ${v1[i]!.at} ms`);
 });
 
+test('a speaker left out of the loudest and back goes on in its audio slot at the next sequence number', () => {
+  const capacity: { maxLayer: number; maxVideos: number; maxAudio?: number } = { maxLayer: Infinity, maxVideos: Infinity };
+  const subscriptions = new Subscriptions({ selector: { capacity } });
+  const forwarder = new Forwarder(subscriptions);
+  for (const id of ids.slice(0, 6)) forwarder.addSubscriber(id, ['a0', 'a1', 'a2']);
+  const out: Delivery[] = [];
+  const slots = new Map<string, Array<{ seq: number; at: number; from: string }>>();
+  // Three talkers; from 3 to 5 s the relay is over capacity and forwards two speakers only.
+  for (const p of roomTraffic({ publishers: 6, video: false, talkers: 3, durationMs: 8000, seed: 9 })) {
+    capacity.maxAudio = p.at >= 3000 && p.at < 5000 ? 2 : Infinity;
+    const n = forwarder.onPacket(audioPub(p.publisher), 0, p.bytes, p.at, out);
+    for (let i = 0; i < n; i++) {
+      const d = out[i]!;
+      if (d.subscriberId !== 'p5') continue;
+      slots.set(d.slotId, [...(slots.get(d.slotId) ?? []), { seq: d.seq, at: p.at, from: ids[p.publisher]! }]);
+    }
+  }
+  assert.ok(forwarder.counters.dropped['not-loudest']! > 0, 'one talker was left out');
+  const left = [...slots.values()].find((list) => !list.some((d) => d.at >= 3200 && d.at < 5000));
+  assert.ok(left && left.some((d) => d.at >= 5000), 'its slot was silent, then carried it again');
+  for (const [slot, list] of slots) {
+    for (let i = 1; i < list.length; i++) assert.is(list[i]!.seq, (list[i - 1]!.seq + 1) & 0xffff, `${slot} at ${list[i]!.at} ms (${list[i]!.from})`);
+  }
+});
+
 test.run();

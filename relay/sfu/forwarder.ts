@@ -21,7 +21,8 @@ export type Publication = { publisherId: string; kind: 'audio' | VideoKind; code
 /** One send for the transport: copy `bytes`, write `seq`/`ts` (and the slot's SSRC/PT) into the copy. */
 export type Delivery = { subscriberId: string; slotId: string; seq: number; ts: number; bytes: Uint8Array };
 
-type Slot = { id: string; munger: SequenceMunger; publisherId: string | null; kind: 'audio' | VideoKind };
+/** `audioTurn` (audio slots): the publisher's speaking turn (Forwarder.#turns) the slot last carried. */
+type Slot = { id: string; munger: SequenceMunger; publisherId: string | null; kind: 'audio' | VideoKind; audioTurn?: number };
 type Subscriber = { id: string; audio: Slot[]; video: Map<string, Slot> };
 
 export type ForwarderCounters = { packets: number; malformed: number; delivered: number; dropped: Record<string, number> };
@@ -32,6 +33,14 @@ export class Forwarder {
   readonly #videoFanout = new Map<string, Slot[]>();
   readonly #slotOwner = new Map<Slot, Subscriber>();
   readonly #header = new RtpHeader();
+  /**
+   * Speaking turns: a speaker left out of the loudest (its packets dropped as 'not-loudest') starts a
+   * new turn when it is back. A slot that still holds it from an earlier turn then resumes it as a
+   * switch, at the next sequence number: else every packet dropped meanwhile would be a hole the
+   * subscriber counts as loss (and its receiver reports would drag its bandwidth estimate down).
+   */
+  readonly #turns = new Map<string, number>();
+  readonly #silenced = new Set<string>();
   readonly #reuse: SendDecision = { send: { seq: 0, ts: 0 } };
   readonly counters: ForwarderCounters = { packets: 0, malformed: 0, delivered: 0, dropped: {} };
 
@@ -49,6 +58,8 @@ export class Forwarder {
     if (!s) return;
     for (const slotId of [...s.video.keys()]) this.assignVideo(id, slotId, null, 'video');
     this.#subscribers.delete(id);
+    this.#turns.delete(id);
+    this.#silenced.delete(id);
     this.subscriptions.removeSubscriber(id);
   }
 
@@ -115,7 +126,11 @@ export class Forwarder {
       const level = readAudioLevel(h, pub.audioLevelExtId);
       if (level >= 0) speakers.observe(pub.publisherId, level & 0x7f, (level & 0x80) !== 0, now);
     }
-    if (!speakers.isSelected(pub.publisherId, now)) return this.#drop('not-loudest');
+    if (!speakers.isSelected(pub.publisherId, now)) {
+      this.#silenced.add(pub.publisherId);
+      return this.#drop('not-loudest');
+    }
+    if (this.#silenced.delete(pub.publisherId)) this.#turns.set(pub.publisherId, (this.#turns.get(pub.publisherId) ?? 0) + 1);
     let n = 0;
     for (const s of this.#subscribers.values()) {
       if (s.id === pub.publisherId) continue;
@@ -132,12 +147,21 @@ export class Forwarder {
   /** The slot carrying this speaker for `s`: the one it has, else a free one or one whose speaker fell silent. */
   #audioSlot(s: Subscriber, publisherId: string, now: number): Slot | undefined {
     let free: Slot | undefined;
+    const turn = this.#turns.get(publisherId) ?? 0;
     for (const slot of s.audio) {
-      if (slot.publisherId === publisherId) return slot;
+      if (slot.publisherId === publisherId) {
+        if (slot.audioTurn !== turn) {
+          slot.audioTurn = turn;
+          slot.munger.switchTo(null);
+          slot.munger.switchTo(publisherId);
+        }
+        return slot;
+      }
       if (!free && (slot.publisherId === null || !this.subscriptions.speakers.isSelected(slot.publisherId, now))) free = slot;
     }
     if (free) {
       free.publisherId = publisherId;
+      free.audioTurn = turn;
       free.munger.switchTo(publisherId);
     }
     return free;
