@@ -312,9 +312,10 @@ export class CoreForwarder implements Forwarder {
   /** Cameras whose wanted layers changed (select/publisher-layers.ts): the rids each should send. */
   #publisherLayers(now: number, out: PublisherLayerChange[]): void {
     const needed = this.subscriptions.neededLayers(this.#needed);
-    for (const [key, pubs] of this.#layers) {
-      const [publisherId, kind] = key.split(' ') as [string, string];
-      if (kind !== 'video' || pubs.length < 2) continue;
+    for (const pubs of this.#layers.values()) {
+      const camera = pubs.find((p) => p !== undefined);
+      if (camera?.source !== 'camera' || pubs.length < 2) continue;
+      const publisherId = camera.sessionId;
       const source = this.subscriptions.source(publisherId, 'video');
       if (!source) continue;
       const count = this.publisherLayers.update(publisherId, needed.get(source) ?? -1, pubs.length, now);

@@ -103,24 +103,28 @@ export class DirectSender {
    */
   report(): void {
     const now = this.#now();
-    const byTransport = new Map<RTCDtlsTransport, { reports: RtcpSrPacket[]; chunks: SourceDescriptionChunk[] }>();
+    // Per transport, each slot's report with its CNAME chunk (if werift negotiated one).
+    const byTransport = new Map<RTCDtlsTransport, Array<{ report: RtcpSrPacket; chunk?: SourceDescriptionChunk }>>();
     for (const t of this.slots()) {
       const stats = this.#stats.get(t.sender.ssrc);
       const info = stats && senderInfo(stats, now);
       const transport = t.dtlsTransport;
       if (!info || transport?.state !== 'connected') continue;
       let batch = byTransport.get(transport);
-      if (!batch) byTransport.set(transport, (batch = { reports: [], chunks: [] }));
-      batch.reports.push(new RtcpSrPacket({ ssrc: t.sender.ssrc, senderInfo: new RtcpSenderInfo(info) }));
+      if (!batch) byTransport.set(transport, (batch = []));
       // werift's sender keeps the CNAME it negotiated private; its reports carry it, so ours do too.
       const cname = (t.sender as unknown as { cname?: string }).cname;
-      if (cname) batch.chunks.push(new SourceDescriptionChunk({ source: t.sender.ssrc, items: [new SourceDescriptionItem({ type: 1, text: cname })] }));
+      batch.push({
+        report: new RtcpSrPacket({ ssrc: t.sender.ssrc, senderInfo: new RtcpSenderInfo(info) }),
+        ...(cname ? { chunk: new SourceDescriptionChunk({ source: t.sender.ssrc, items: [new SourceDescriptionItem({ type: 1, text: cname })] }) } : {}),
+      });
     }
-    for (const [transport, { reports, chunks }] of byTransport) {
-      for (let i = 0; i < reports.length; i += REPORTS_PER_PACKET) {
-        const packets: RtcpPacket[] = reports.slice(i, i + REPORTS_PER_PACKET);
-        const sdes = chunks.filter((c) => packets.some((p) => (p as RtcpSrPacket).ssrc === c.source));
-        if (sdes.length > 0) packets.push(new RtcpSourceDescriptionPacket({ chunks: sdes }));
+    for (const [transport, batch] of byTransport) {
+      for (let i = 0; i < batch.length; i += REPORTS_PER_PACKET) {
+        const part = batch.slice(i, i + REPORTS_PER_PACKET);
+        const packets: RtcpPacket[] = part.map((e) => e.report);
+        const chunks = part.flatMap((e) => (e.chunk ? [e.chunk] : []));
+        if (chunks.length > 0) packets.push(new RtcpSourceDescriptionPacket({ chunks }));
         transport.sendRtcp(packets).catch(noop);
       }
     }
