@@ -22,8 +22,8 @@
  * fails before it ever connected rebuilds the connection with backoff.
  *
  * Each slot has one MediaStream for its whole life; `slots` says who is in it, `paused` which of them
- * the relay does not forward for now, and why. Whether a slot decodes its current occupant comes from
- * polling `framesDecoded` (only while a switch needs to know).
+ * the relay does not forward for now, and why. Whether a slot decodes its current occupant:
+ * slotDecoding.ts.
  */
 import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
@@ -32,6 +32,7 @@ import { backoffDelay } from '../lib/backoff.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
+import { createSlotDecoding } from './slotDecoding.ts';
 
 type Slot = { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; stream: MediaStream };
 type Senders = { audio?: RTCRtpTransceiver; camera?: RTCRtpTransceiver; screen?: RTCRtpTransceiver };
@@ -46,7 +47,6 @@ export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
 
 const ANSWER_TIMEOUT_MS = 4000;
 const VIEW_DEBOUNCE_MS = 250;
-const STEADY_FRAMES = 3;
 
 function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
   const codecs = onlyCodec(RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [], kind === 'audio' ? 'audio/opus' : 'video/VP8');
@@ -59,9 +59,9 @@ function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
 
 export function createRelayLink(options: RelayLinkOptions) {
   const [pc, setPc] = createSignal<RTCPeerConnection | null>(null);
+  const decoding = createSlotDecoding(pc);
   const [slots, setSlots] = createSignal<SlotsMessage | null>(null);
   const [layout, setLayout] = createSignal(0); // bumped when slots get mids
-  const [frames, setFrames] = createSignal<Map<string, number>>(new Map());
   const [paused, setPaused] = createSignal<PausedVideos>(NO_PAUSES);
   let slotList: Slot[] = [];
   let senders: Senders = {};
@@ -76,8 +76,6 @@ export function createRelayLink(options: RelayLinkOptions) {
   let sentOffer = false;
   const outCandidates: RTCIceCandidate[] = [];
   const inCandidates: Array<IceCandidate | null> = [];
-  let baselines = new Map<string, number>();
-  let decodeTimer: ReturnType<typeof setInterval> | undefined;
   let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let health = freshHealth();
@@ -154,7 +152,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     offering = null;
     health = freshHealth();
     restarting = false;
-    baselines = new Map();
+    decoding.reset();
     setSlots(null);
     setPaused(NO_PAUSES);
     cameraRids = null; // a new relay peer starts from every layer, as the browser does
@@ -252,32 +250,6 @@ export function createRelayLink(options: RelayLinkOptions) {
     screenChanged: () => publishing && attachTracks() && requestOffer(),
   });
 
-  // A fresh relay stream may decode its first keyframe and then stall (measured in escalation.e2e.ts,
-  // up to ~1.5 s while the relay was starved of CPU): swap a tile only once its slot decoded a few
-  // frames (3: each one more costs the page a frame interval of decoding both paths) and still decodes.
-  let recent: Array<Map<string, number>> = [];
-  const steady = (mid: string): boolean => {
-    const now = frames().get(mid) ?? 0;
-    const before = recent[0]?.get(mid) ?? 0;
-    return now - (baselines.get(mid) ?? 0) >= STEADY_FRAMES && now > before;
-  };
-
-  const pollFrames = async () => {
-    const conn = pc();
-    if (!conn) return;
-    const next = new Map<string, number>();
-    try {
-      (await conn.getStats()).forEach((r: { type: string; kind?: string; mid?: string; framesDecoded?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.mid) next.set(r.mid, r.framesDecoded ?? 0);
-      });
-    } catch {
-      return;
-    }
-    if (pc() !== conn) return;
-    recent = [...recent, frames()].slice(-2); // the sample ~300 ms ago is recent[0]
-    setFrames(next);
-  };
-
   const flushView = () => {
     clearTimeout(viewTimer);
     if (!pc() || !sentOffer || (sentView && sameView(sentView, view))) return;
@@ -314,7 +286,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     },
     close() {
       clearTimeout(rebuildTimer);
-      clearInterval(decodeTimer);
+      decoding.stop();
       publishing = false;
       wantVideoSlots = 0;
       failures = 0;
@@ -350,8 +322,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     },
     setSlots(message: SlotsMessage) {
       if (!pc()) return;
-      const known = frames();
-      for (const mid of changedMids(slots(), message)) baselines.set(mid, known.get(mid) ?? 0);
+      decoding.rebase(changedMids(slots(), message));
       setSlots(message);
     },
     failed: rebuild,
@@ -366,7 +337,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       const mid = videoSeats(slots()).get(tileKey(sessionId, source));
       const slot = mid ? slotByMid(mid) : undefined;
       if (!slot || !mid) return { stream: null, decoding: false };
-      return { stream: slot.stream, decoding: steady(mid) };
+      return { stream: slot.stream, decoding: decoding.steady(mid) };
     },
     /** A speaker's audio, while it is one of the loudest (seated in an audio slot). */
     audio(sessionId: string): MediaStream | null {
@@ -380,14 +351,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       return slotList.flatMap((s) => (s.kind === 'audio' && s.transceiver.mid ? [{ mid: s.transceiver.mid, stream: s.stream, sessionId: seats.find((x) => x.mid === s.transceiver.mid)?.sessionId ?? null }] : []));
     },
     /** Polls decoded frames while a switch waits for them; turning it on first re-bases every slot. */
-    async watchDecoding(on: boolean) {
-      clearInterval(decodeTimer);
-      decodeTimer = undefined;
-      if (!on) return;
-      await pollFrames();
-      baselines = new Map(frames());
-      decodeTimer = setInterval(() => void pollFrames(), 150);
-    },
+    watchDecoding: (on: boolean) => decoding.watch(on),
     /** The relay's `layers`: the camera's simulcast layers someone needs; the others stop encoding. */
     setCameraLayers(rids: string[]) {
       cameraRids = rids;
