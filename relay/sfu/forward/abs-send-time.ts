@@ -15,6 +15,7 @@
  * The relay stamps each packet as it leaves (the send adapter reads the clock); `rewriteForSlot`
  * makes room for the element, first in the extension block, so the stamp finds it at once.
  */
+import { RtpHeader } from '../select/rtp-header.ts';
 
 export const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 
@@ -22,6 +23,8 @@ export const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/a
 export const ABS_SEND_TIME_LENGTH = 3;
 
 const UNITS_PER_SECOND = 1 << 18;
+/** The stamp's view of the packet it stamps (finds the element the way the rest of the relay does). */
+const header = new RtpHeader();
 
 /**
  * A time in ms (any origin) as the extension's 24-bit 6.18 fixed-point seconds, modulo 64 s. Per
@@ -47,52 +50,12 @@ export function writeAbsSendTime(packet: Uint8Array, at: number, value: number):
 /**
  * Stamps `value` into the packet's abs-send-time element `id` (RFC 8285 one- or two-byte block), in
  * place. False, leaving the packet alone, when it has no such element of 3 bytes or is malformed.
- * The element is usually the first (rewriteForSlot puts it there): one look, no allocation.
+ * The element is usually the first (rewriteForSlot puts it there): one look, no allocation (the
+ * header view is reused).
  */
 export function stampAbsSendTime(packet: Uint8Array, id: number, value: number): boolean {
-  const length = packet.length;
-  if (length < 12 || (packet[0]! & 0x10) === 0) return false;
-  const block = 12 + 4 * (packet[0]! & 0x0f);
-  if (block + 4 > length) return false;
-  const profile = (packet[block]! << 8) | packet[block + 1]!;
-  const end = block + 4 + 4 * ((packet[block + 2]! << 8) | packet[block + 3]!);
-  if (end > length) return false;
-  let i = block + 4;
-  if (profile === 0xbede) {
-    while (i < end) {
-      const b = packet[i]!;
-      if (b === 0) {
-        i++;
-        continue;
-      }
-      const elementId = b >> 4;
-      if (elementId === 15) return false;
-      const len = (b & 0x0f) + 1;
-      if (i + 1 + len > end) return false;
-      if (elementId === id) {
-        if (len !== ABS_SEND_TIME_LENGTH) return false;
-        writeAbsSendTime(packet, i + 1, value);
-        return true;
-      }
-      i += 1 + len;
-    }
-  } else if ((profile & 0xfff0) === 0x1000) {
-    while (i < end) {
-      const elementId = packet[i]!;
-      if (elementId === 0) {
-        i++;
-        continue;
-      }
-      if (i + 2 > end) return false;
-      const len = packet[i + 1]!;
-      if (i + 2 + len > end) return false;
-      if (elementId === id) {
-        if (len !== ABS_SEND_TIME_LENGTH) return false;
-        writeAbsSendTime(packet, i + 2, value);
-        return true;
-      }
-      i += 2 + len;
-    }
-  }
-  return false;
+  const at = header.wrap(packet)?.findExtension(id) ?? -1;
+  if (at < 0 || header.foundLength !== ABS_SEND_TIME_LENGTH) return false;
+  writeAbsSendTime(packet, at, value);
+  return true;
 }
