@@ -144,12 +144,11 @@ test('on the relay, a 720p camera offers three layers and sends those viewers ne
   for (const step of steps) {
     await bo.setViewportSize(step.viewport);
     const t0 = Date.now();
-    // Up to 720p takes longest: measured 16–19 s (6 runs, with and without the relay's abs-send-time).
-    // 11–14.5 s of it Ada's encoder keeps f off: her uplink estimate to the relay (410–520 kb/s when
-    // Bo's window grows, after seconds of sending q alone) climbs at the loss-based ~8 %/s (the relay
-    // sends her no delay-based feedback) to the ~1.2 Mb/s Chromium wants before turning f on. Then
-    // 4.5–5.5 s until f's measured bitrate, high after its keyframe (140–290 kb/s, then ~100), fits
-    // Bo's budget (~1.5× his floor). Before the relay paused unneeded layers: 1.4–5.2 s.
+    // Up to 720p: measured 0.6–10.1 s (6 runs) since the relay gives Ada transport-wide feedback (her
+    // uplink estimate is then ~3 Mb/s, so f comes on at its full ~900 kb/s at once) and reads Bo's REMB
+    // as a congestion signal rather than a cap (Chromium's REMB stays near what Bo receives, so as a cap
+    // it never let a layer three times larger through: 1 run of 4 never got 720p in 40 s). Before both,
+    // 16–19 s: Ada's loss-based estimate climbed ~8 %/s before Chromium turned f on.
     await until(`Bo decodes Ada at ${step.expect}p`, step.expect === 720 ? 40_000 : 20_000, async () => (await decodedHeight(bo, adaId)) === step.expect || false, async () => ({ height: await decodedHeight(bo, adaId), tile: await tileHeight(), active: await activeRids() }));
     const decoded = Date.now() - t0;
     await until(`Ada's encodings on: ${step.rids}`, 15_000, async () => (await activeRids()) === step.rids || false, activeRids);

@@ -11,6 +11,20 @@ export function hasRtpPadding(bytes: Uint8Array): boolean {
   return ((bytes[0] ?? 0) & 0x20) !== 0;
 }
 
+/**
+ * A packet of padding only (a browser's bandwidth probe, RFC 3550 §5.1 P bit): the padding count in its
+ * last byte reaches back over the whole payload. False for anything too short to tell.
+ */
+export function isPaddingOnly(bytes: Uint8Array): boolean {
+  if (!hasRtpPadding(bytes) || bytes.length < RTP_HEADER_SIZE) return false;
+  let header = RTP_HEADER_SIZE + 4 * (bytes[0]! & 0x0f);
+  if (bytes[0]! & 0x10) {
+    if (header + 4 > bytes.length) return false;
+    header += 4 + 4 * ((bytes[header + 2]! << 8) | bytes[header + 3]!);
+  }
+  return header < bytes.length && header + bytes[bytes.length - 1]! >= bytes.length;
+}
+
 export function isRtp(bytes: Uint8Array): boolean {
   return bytes.byteLength >= RTP_HEADER_SIZE && (bytes[0] ?? 0) >> 6 === 2;
 }

@@ -33,13 +33,23 @@ test('LossBasedEstimate: unlimited until congestion, then down by half the loss,
   assert.ok(t > 5000 && t < 20_000, `recovered after ${t} ms`);
 });
 
-test('LossBasedEstimate: a floor, and REMB caps the estimate', () => {
+test('LossBasedEstimate: a floor', () => {
   const e = new LossBasedEstimate({ floorBps: 100_000 });
   e.report(0.9, 120_000, 0);
   assert.is(e.estimate, 100_000);
+});
+
+test('LossBasedEstimate: a REMB well below the video sent is congestion; one near or above it only lifts a lowered estimate', () => {
   const r = new LossBasedEstimate();
-  assert.is(r.remb(800_000), 800_000);
-  assert.is(r.remb(0), Infinity, 'forgotten');
+  assert.is(r.remb(100_000, 110_000), undefined, 'about what it receives (Chromium without probing): no limit');
+  assert.is(r.estimate, Infinity);
+  assert.is(r.remb(400_000, 900_000), 400_000, 'under 0.7× the video sent: congestion');
+  assert.is(r.remb(300_000, 900_000), 300_000, 'lower still');
+  assert.is(r.remb(500_000, 600_000), 500_000, 'recovering: lifts it');
+  assert.is(r.remb(450_000, 600_000), undefined, 'never lowered by a REMB that is not congestion');
+  assert.is(r.remb(1_300_000, 600_000), Infinity, 'twice the video sent: unlimited again');
+  assert.is(r.remb(50_000, 900_000), 100_000, 'not under the floor');
+  assert.is(r.remb(0, 900_000), undefined, 'a zero REMB says nothing');
 });
 
 test.run();

@@ -10,8 +10,16 @@
  * - fraction lost > 10 %: the estimate drops to what we were sending × (1 − loss / 2);
  * - fraction lost < 2 %: it grows by 5 % (at most every 200 ms), and once it is twice what we send,
  *   it is unlimited again; between 2 and 10 %, it holds.
- * A REMB from the subscriber caps it. Reports come per received stream, several in one RTCP packet:
- * decisions are made at most every 200 ms, on the worst loss reported since the last one.
+ * A REMB from the subscriber is read as a congestion signal, not as a cap. Chromium's receive-side
+ * estimate never goes above 1.5× the video it receives (its AIMD rate control stays near 1×, measured:
+ * 97–106 kb/s while receiving ~100 kb/s of video), and the relay can't probe it higher, so as a cap it
+ * forbade every step up the ladder worth taking (360p → 720p triples the bitrate): once publishers got
+ * transport-wide feedback and turned 720p on at full rate, a viewer with a large tile never got it.
+ * So a REMB well below the video we send it (< 0.7×: its delay detector has seen queues build) counts as
+ * congestion, like loss over 10 %: the estimate drops to it and climbs back the loss-based way; a REMB
+ * above that only lifts an estimate that congestion lowered. Reports come per received stream, several
+ * in one RTCP packet: decisions are made at most every 200 ms, on the worst loss reported since the
+ * last one.
  * Loss upstream of the relay (publisher → relay) shows in these reports too; the 10 % threshold keeps
  * the usual few percent from throttling anyone, and transport-wide feedback would tell them apart.
  */
@@ -75,6 +83,9 @@ export interface LossBasedParams {
   floorBps: number;
 }
 
+/** A REMB under this fraction of the video sent means congestion. */
+export const REMB_CONGESTED = 0.7;
+
 export const DEFAULT_LOSS_BASED: LossBasedParams = { increaseBelow: 0.02, decreaseAbove: 0.1, growth: 1.05, decideEveryMs: 200, floorBps: 100_000 };
 
 export class LossBasedEstimate {
@@ -82,7 +93,6 @@ export class LossBasedEstimate {
   #loss = Infinity;
   #worst = -1;
   #lastDecision = -Infinity;
-  #remb = Infinity;
 
   constructor(params: Partial<LossBasedParams> = {}) {
     this.params = { ...DEFAULT_LOSS_BASED, ...params };
@@ -90,7 +100,7 @@ export class LossBasedEstimate {
 
   /** Bits/s; Infinity when nothing limits it. */
   get estimate(): number {
-    return Math.min(this.#loss, this.#remb);
+    return this.#loss;
   }
 
   /** A receiver report's fraction lost (0–1) while we were sending `sendingBps`. Returns the estimate when it changed. */
@@ -111,10 +121,14 @@ export class LossBasedEstimate {
     return this.estimate !== before ? this.estimate : undefined;
   }
 
-  /** A REMB from the subscriber (bits/s; 0 or less forgets it). Returns the estimate when it changed. */
-  remb(bps: number): number | undefined {
+  /** A REMB from the subscriber (bits/s) while we were sending it `videoBps` of video. Returns the estimate when it changed. */
+  remb(bps: number, videoBps: number): number | undefined {
     const before = this.estimate;
-    this.#remb = bps > 0 ? bps : Infinity;
+    if (bps > 0 && bps < REMB_CONGESTED * videoBps) this.#loss = Math.max(this.params.floorBps, Math.min(this.#loss, bps));
+    else if (bps > 0 && this.#loss !== Infinity) {
+      this.#loss = Math.max(this.#loss, bps);
+      if (this.#loss >= 2 * videoBps) this.#loss = Infinity;
+    }
     return this.estimate !== before ? this.estimate : undefined;
   }
 }

@@ -30,7 +30,7 @@
  */
 import { Forwarder as Core } from '../forwarder.ts';
 import type { Delivery, Publication as CorePublication } from '../forwarder.ts';
-import { absSendTime, writeRtpSeqTs } from '../forward/index.ts';
+import { absSendTime, isPaddingOnly, writeRtpSeqTs } from '../forward/index.ts';
 import { DominantSpeaker, LossBasedEstimate, RateMeter, SIMULCAST_LADDER, Subscriptions } from '../select/index.ts';
 import type { DominantSpeakerChange, DominantSpeakerParams, KeyframeRequest, Layer, ShownTile, SubscriptionsOptions, VideoKind, VideoSource as PublishedVideo } from '../select/index.ts';
 import { PausedVideos } from '../select/paused-videos.ts';
@@ -69,6 +69,8 @@ type Subscriber = {
   announced: Array<string | null>;
   announcedAt: number;
   sent: RateMeter;
+  /** The video part of `sent` (REMB covers video only: only video slots carry abs-send-time). */
+  sentVideo: RateMeter;
   bandwidth: LossBasedEstimate;
 };
 
@@ -114,7 +116,8 @@ export class CoreForwarder implements Forwarder {
       this.drops['unknown-stream']++;
       return EMPTY;
     }
-    stream.meter?.add(packet.length, now);
+    // A layer's cost is its media: with transport-wide feedback browsers probe with padding-only packets.
+    if (stream.meter && !isPaddingOnly(packet)) stream.meter.add(packet.length, now);
     const n = this.core.onPacket(stream.core, stream.layer, packet, now, this.#deliveries);
     const result = this.#result;
     result.length = 0;
@@ -134,6 +137,7 @@ export class CoreForwarder implements Forwarder {
       }
       writeRtpSeqTs(bytes, d.seq, d.ts);
       subscriber.sent.add(bytes.length, now);
+      if (pub.kind === 'video') subscriber.sentVideo.add(bytes.length, now);
       const f = (this.#pool[result.length] ??= { subscriber: '', slotMid: '', bytes });
       f.subscriber = d.subscriberId;
       f.slotMid = d.slotId;
@@ -151,7 +155,7 @@ export class CoreForwarder implements Forwarder {
       s = undefined;
     }
     if (!s) {
-      s = { audioMids: [...mids.audio], slots: new Map(), seated: new Map(), announced: [], announcedAt: -Infinity, sent: new RateMeter(), bandwidth: new LossBasedEstimate() };
+      s = { audioMids: [...mids.audio], slots: new Map(), seated: new Map(), announced: [], announcedAt: -Infinity, sent: new RateMeter(), sentVideo: new RateMeter(), bandwidth: new LossBasedEstimate() };
       this.#subscribers.set(sessionId, s);
       this.core.addSubscriber(sessionId, mids.audio);
     }
@@ -247,15 +251,14 @@ export class CoreForwarder implements Forwarder {
     if (!s) return;
     const estimate =
       feedback.type === 'receiver-report' ? s.bandwidth.report(feedback.fractionLost, s.sent.bps(now), now)
-      : feedback.type === 'remb' ? s.bandwidth.remb(feedback.bitrate)
+      : feedback.type === 'remb' ? s.bandwidth.remb(feedback.bitrate, s.sentVideo.bps(now))
       : undefined;
     // An estimate moves tiles down the ladder but never pauses one: random loss (Wi-Fi) looks like
     // congestion in a receiver report, Chromium's REMB without abs-send-time runs low (measured:
     // 180–290 kb/s while it received 500 kb/s fine), and a frozen face is the worst outcome. Measured
-    // bitrates swing (keyframes): half as much again keeps the floors clear of the line. With
-    // abs-send-time REMB runs less low (measured: median 0.7× what we send, audio included, against
-    // 0.5× without), but it still grows only with what is received: without probing it never opens
-    // room for a layer much larger than what flows, and this floor is what does.
+    // bitrates swing (keyframes): half as much again keeps the floors clear of the line. REMB is a
+    // congestion signal only (bandwidth.ts): it grows only with what is received, so without probing
+    // it never opens room for a larger layer.
     if (estimate !== undefined) this.subscriptions.setBandwidth(subscriber, Math.max(estimate, 1.5 * this.subscriptions.floorBps(subscriber)), now);
   }
 

@@ -50,9 +50,10 @@ import {
   useRepairedRtpStreamId,
   useSdesMid,
   useSdesRTPStreamId,
+  useTransportWideCC,
   useVP8,
 } from 'werift';
-import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
+import type { RTCDtlsTransport, RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { ABS_SEND_TIME_URI } from '../forward/index.ts';
 import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
@@ -62,6 +63,7 @@ import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
+import { TRANSPORT_CC_URI, TransportCcReporter, withTransportCcFeedback, withoutWeriftTransportCc } from './transport-cc.ts';
 import type { SlotFeedback } from './feedback.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
 import type { IceCandidate, VideoSource } from './protocol.ts';
@@ -116,6 +118,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; absSendTimeId: number }>();
   readonly #slotBySsrc = new Map<number, string>();
   readonly #rtcpTransports = new Set<object>();
+  /** Transport-wide CC feedback to this client about what it publishes (transport-cc.ts). */
+  #transportCc: TransportCcReporter | undefined;
   readonly #direct: DirectSender | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #answering = false;
@@ -135,9 +139,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       iceUseIpv6: options.iceUseIpv6 ?? true,
       codecs: { audio: [useOPUS()], video: [useVP8()] },
       headerExtensions: {
-        audio: [useSdesMid(), useAudioLevelIndication()],
         // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (#answer).
-        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime()],
+        // Transport-wide CC: for what we receive (transport-cc.ts). Answered on slots too, where nothing
+        // carries it: Chrome offers a later m-section only the extensions its earlier answers accepted.
+        audio: [useSdesMid(), useAudioLevelIndication(), useTransportWideCC()],
+        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime(), useTransportWideCC()],
       },
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
@@ -239,6 +245,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#direct?.close();
+    this.#transportCc?.close();
     for (const t of this.#publications.values()) t.stop();
     this.#publications.clear();
     this.#slots.clear();
@@ -256,14 +263,17 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     this.#remote = remote;
     for (const t of this.#pc.getTransceivers()) {
       // The client's recvonly is our sendonly (a slot); its sendonly/sendrecv is our recvonly.
-      if (t.offerDirection === 'sendonly') t.setDirection('sendonly');
-      else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') {
+      if (t.offerDirection === 'sendonly') {
+        t.setDirection('sendonly');
+        withoutWeriftTransportCc(t);
+      } else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') {
         t.setDirection('recvonly');
         // abs-send-time is for what we send. On a publication it would let Chromium pad its top
         // layer (without RTX it pads only with a bandwidth extension): measured, a 45 kb/s 360p
         // layer arrived at 200–950 kb/s, all of it counted as that layer's cost, with no estimator
         // here to use the send times.
         t.headerExtensions = t.headerExtensions.filter((e) => e.uri !== ABS_SEND_TIME_URI);
+        withoutWeriftTransportCc(t);
       }
     }
     const answer = await this.#pc.createAnswer();
@@ -278,7 +288,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
     if (restart) this.#runIceChecks();
     this.#sync(videoSources);
-    return withOpusDtx(announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp));
+    return withTransportCcFeedback(withOpusDtx(announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp)));
   }
 
   #restartIce(): void {
@@ -320,6 +330,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
         this.#slots.set(mid, { kind, transceiver: t, absSendTimeId });
         this.#slotBySsrc.set(t.sender.ssrc, mid);
       } else if (t.currentDirection === 'recvonly') {
+        this.#watchTransportCc(t);
         const source = kind === 'audio' ? 'microphone' : (videoSources.find((v) => v.mid === mid)?.source ?? (videoIndex++ === 0 ? 'camera' : 'screen'));
         const rids = t.receiver.tracks.flatMap((track) => (track.rid ? [track.rid] : []));
         for (const track of t.receiver.tracks) {
@@ -361,6 +372,18 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (!transport || this.#rtcpTransports.has(transport)) return;
     this.#rtcpTransports.add(transport);
     transport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
+  }
+
+  /** The transport's feedback reporter, told the extension id this publication negotiated. */
+  #watchTransportCc(t: RTCRtpTransceiver): void {
+    const id = t.headerExtensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id;
+    const transport: RTCDtlsTransport | undefined = t.dtlsTransport;
+    if (!id || !transport) return;
+    if (this.#transportCc?.transport !== transport) {
+      this.#transportCc?.close();
+      this.#transportCc = new TransportCcReporter(transport);
+    }
+    this.#transportCc.extensionIds.add(id);
   }
 
   #onRtcp(packet: RtcpPacket): void {

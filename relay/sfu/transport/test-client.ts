@@ -25,6 +25,11 @@ import {
   useOPUS,
   useAbsSendTime,
   useSdesMid,
+  useNACK,
+  usePLI,
+  useREMB,
+  useTWCC,
+  useTransportWideCC,
   useVP8,
 } from 'werift';
 import type { DtlsKeys, RTCRtpTransceiver } from 'werift';
@@ -69,8 +74,9 @@ export class TestClient {
     readonly tag: number,
     slotCounts = { audio: 2, video: 2 },
     /** `videoBytes`: pad each video packet's payload to this size, for a bitrate the relay can measure.
-     * `absSendTime`: offer the abs-send-time extension on video, as browsers do. */
-    readonly media: { audioLevel?: number; videoBytes?: number; absSendTime?: boolean } = {},
+     * `absSendTime`: offer the abs-send-time extension on video, as browsers do.
+     * `transportCc`: offer the transport-wide sequence number on audio and video, as browsers do. */
+    readonly media: { audioLevel?: number; videoBytes?: number; absSendTime?: boolean; transportCc?: boolean } = {},
     /** werift shares one certificate among all connections of a process; a browser makes one per connection. */
     dtlsKeys?: DtlsKeys,
   ) {
@@ -80,8 +86,14 @@ export class TestClient {
       // With werift's default (max-compat) the offerer gathers a socket per m-section and close()
       // leaves those of bundled-away m-sections open, so the test process would never exit.
       bundlePolicy: 'max-bundle',
-      codecs: { audio: [useOPUS()], video: [useVP8()] },
-      headerExtensions: { audio: [useSdesMid(), useAudioLevelIndication()], video: [useSdesMid(), ...(media.absSendTime ? [useAbsSendTime()] : [])] },
+      // Browsers that number their packets also ask for feedback on each format (`transport-cc`).
+      codecs: media.transportCc
+        ? { audio: [useOPUS({ rtcpFeedback: [useTWCC()] })], video: [useVP8({ rtcpFeedback: [useNACK(), usePLI(), useREMB(), useTWCC()] })] }
+        : { audio: [useOPUS()], video: [useVP8()] },
+      headerExtensions: {
+        audio: [useSdesMid(), useAudioLevelIndication(), ...(media.transportCc ? [useTransportWideCC()] : [])],
+        video: [useSdesMid(), ...(media.absSendTime ? [useAbsSendTime()] : []), ...(media.transportCc ? [useTransportWideCC()] : [])],
+      },
     });
     this.audio = this.pc.addTransceiver(this.#audioTrack, { direction: 'sendonly' });
     this.video = this.pc.addTransceiver(this.#videoTrack, { direction: 'sendonly' });
