@@ -14,12 +14,12 @@
  * messages of relay/sfu/transport/protocol.ts, on this same socket:
  *
  *   client → relay   signal {to, data}   ping {id?}   leave
- *                    relay-offer {sdp, epoch, videoSources?, iceRestart?}   relay-candidate {candidate|null}   view {videos}
+ *                    relay-offer {sdp, epoch, videoSources?, iceRestart?, offerId?}   relay-candidate {candidate|null}   view {videos}
  *                    mode-ack {epoch}      (the client finished the switch of that epoch)
  *   relay → client   welcome {self, peers, mode, meshMax, roomMax, iceServers}   peer-joined   peer-left
  *                    signal {from, data}   pong {id?, now}   error {code, message, fatal}
  *                    mode {path, warm, phase, epoch}
- *                    relay-answer {sdp}   relay-candidate {candidate|null}   slots {audio, video}
+ *                    relay-answer {sdp, offerId?}   relay-candidate {candidate|null}   slots {audio, video}
  *
  * Frames are at most 64 KB, except `relay-offer`, which may be up to 256 KB: its SDP may be as large as
  * MAX_SDP_BYTES (64 KB, enforced by the relay-mode schema) and JSON escaping of its line ends alone

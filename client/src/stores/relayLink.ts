@@ -12,14 +12,17 @@
  *
  * One offer in flight at a time: a wish to re-offer while waiting is remembered and made after the
  * answer, unless the epoch moved on (the relay ignores offers of an older epoch, so the waiting one
- * may never be answered: offer again at once). An answer whose mids don't match the current offer is
- * a late one and dropped; an offer not answered within 4 s is made again.
+ * may never be answered: offer again at once). An offer not answered within 4 s is made again. Each
+ * offer has an `offerId` that its answer carries back: an answer to any other offer is a late one and
+ * dropped (after an outage every re-sent offer is answered at once, and during an ICE restart each has
+ * credentials of its own). Answers are applied in turn with the offers, never two at once.
  *
  * Trouble (lib/relayRecovery.ts decides): a connection `disconnected` for 2 s, or `failed`, first
  * restarts ICE — `restartIce()` and an offer marked `iceRestart` through the same path — which the
  * relay answers on the same peer, so slots, tiles and publications stay. A restart not connected
- * within 5 s, a `relay-failed` error (e.g. the relay had no peer left to restart) or a connection that
- * fails before it ever connected rebuilds the connection with backoff.
+ * within 5 s of its answer, a `relay-failed` error (e.g. the relay had no peer left to restart) or a
+ * connection that fails before it ever connected rebuilds the connection with backoff; the view's
+ * `open()` during that backoff waits for it rather than building a second connection.
  *
  * Each slot has one MediaStream for its whole life; `slots` says who is in it, `paused` which of them
  * the relay does not forward for now, and why. Whether a slot decodes its current occupant:
@@ -30,7 +33,7 @@ import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, Vid
 import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
-import { defaultRelayRecovery, freshHealth, observe } from '../lib/relayRecovery.ts';
+import { defaultRelayRecovery, freshHealth, observe, restartAnswered, restarted } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
 import { createSlotDecoding } from './slotDecoding.ts';
 
@@ -70,7 +73,8 @@ export function createRelayLink(options: RelayLinkOptions) {
   /** The relay's last `layers` for our camera (null: not told yet, every layer on). */
   let cameraRids: string[] | null = null;
   let wantVideoSlots = 0;
-  let offering: { epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
+  let offering: { id: number; epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
+  let offerIds = 0;
   let wantOffer = false;
   let offerScheduled = false;
   let sentOffer = false;
@@ -112,7 +116,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     clearTimeout(offering?.timer);
     const epoch = options.epoch();
     const iceRestart = restarting;
-    offering = { epoch, timer: setTimeout(() => retryOffer(conn), ANSWER_TIMEOUT_MS), iceRestart };
+    const offerId = ++offerIds;
+    offering = { id: offerId, epoch, timer: setTimeout(() => retryOffer(conn), ANSWER_TIMEOUT_MS), iceRestart };
     try {
       await conn.setLocalDescription();
       if (pc() !== conn) return;
@@ -120,7 +125,7 @@ export function createRelayLink(options: RelayLinkOptions) {
         const mid = senders[source]?.mid;
         return mid ? [{ mid, source }] : [];
       });
-      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, ...(iceRestart ? { iceRestart } : {}) });
+      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, offerId, ...(iceRestart ? { iceRestart } : {}) });
       sentOffer = true;
       for (const c of outCandidates.splice(0)) sendCandidate(c);
       setLayout((n) => n + 1);
@@ -144,6 +149,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     options.send({ type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
 
   const build = () => {
+    clearTimeout(rebuildTimer);
+    rebuildTimer = undefined;
     const conn = new RTCPeerConnection({ iceServers: options.iceServers(), bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     setPc(conn);
     slotList = [];
@@ -183,11 +190,40 @@ export function createRelayLink(options: RelayLinkOptions) {
     if (recheckAt !== null) healthTimer = setTimeout(recover, recheckAt - now);
     if (action === 'rebuild') return rebuild();
     if (action !== 'restart-ice') return;
-    health = { ...health, restartedAt: now };
+    health = restarted(health, now);
     conn.restartIce();
     restarting = true;
     requestOffer();
     recover(); // to time the restart out
+  };
+
+  /** Applies the relay's answer to the offer pending, if it is that one's (`offerId`; none: an older relay, by the mids). */
+  const applyAnswer = async (sdp: string, offerId: number | undefined) => {
+    const conn = pc();
+    if (!conn || conn.signalingState !== 'have-local-offer' || !offering) return;
+    if (offerId !== undefined ? offerId !== offering.id : sdpMids(sdp).join(' ') !== sdpMids(conn.localDescription?.sdp ?? '').join(' ')) return; // a late answer
+    clearTimeout(offering.timer);
+    try {
+      await conn.setRemoteDescription({ type: 'answer', sdp });
+    } catch (error) {
+      console.warn('relay: answer refused', error);
+      return rebuild();
+    }
+    if (pc() !== conn) return;
+    if (offering?.iceRestart) {
+      restarting = false;
+      health = restartAnswered(health, Date.now());
+      recover(); // the restart has 5 s from now to connect
+    }
+    offering = null;
+    // Applying an answer turns every simulcast encoding back on in Chromium, and a camera added since the
+    // relay's last `layers` starts with all of them: (re)apply the relay's choice after each answer.
+    if (cameraRids && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
+    for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
+    setLayout((n) => n + 1);
+    sentView = null; // a new relay peer forgets the view
+    flushView();
+    if (wantOffer) requestOffer();
   };
 
   const teardown = () => {
@@ -263,7 +299,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     open(videoSlots: number) {
       const more = videoSlots - wantVideoSlots;
       wantVideoSlots = Math.max(wantVideoSlots, videoSlots);
-      if (!pc()) return build();
+      // During a rebuild's backoff the timer builds, with the slots wanted by then.
+      if (!pc()) return rebuildTimer === undefined ? build() : undefined;
       if (more > 0) {
         addSlots('video', more);
         requestOffer();
@@ -286,33 +323,17 @@ export function createRelayLink(options: RelayLinkOptions) {
     },
     close() {
       clearTimeout(rebuildTimer);
+      rebuildTimer = undefined;
       decoding.stop();
       publishing = false;
       wantVideoSlots = 0;
       failures = 0;
       teardown();
     },
-    async answer(sdp: string) {
-      const conn = pc();
-      if (!conn || conn.signalingState !== 'have-local-offer') return;
-      if (sdpMids(sdp).join(' ') !== sdpMids(conn.localDescription?.sdp ?? '').join(' ')) return; // a late answer
-      clearTimeout(offering?.timer);
-      try {
-        await conn.setRemoteDescription({ type: 'answer', sdp });
-      } catch (error) {
-        console.warn('relay: answer refused', error);
-        return rebuild();
-      }
-      if (offering?.iceRestart) restarting = false;
-      offering = null;
-      // Applying an answer turns every simulcast encoding back on in Chromium, and a camera added since the
-      // relay's last `layers` starts with all of them: (re)apply the relay's choice after each answer.
-      if (cameraRids && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
-      for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
-      setLayout((n) => n + 1);
-      sentView = null; // a new relay peer forgets the view
-      flushView();
-      if (wantOffer) requestOffer();
+    /** The relay's answer, applied after any offer being made (one description change at a time). */
+    answer(sdp: string, offerId?: number): Promise<void> {
+      chain = chain.then(() => applyAnswer(sdp, offerId)).catch((error) => console.warn('relay: answer failed', error));
+      return chain;
     },
     async candidate(candidate: IceCandidate | null) {
       const conn = pc();

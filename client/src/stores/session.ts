@@ -83,7 +83,7 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
         path.apply(message);
         break;
       case 'relay-answer':
-        void relay.answer(message.sdp);
+        void relay.answer(message.sdp, message.offerId);
         break;
       case 'relay-candidate':
         void relay.candidate(message.candidate);

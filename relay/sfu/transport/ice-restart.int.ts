@@ -125,6 +125,38 @@ mediaTest('an ICE restart mid-call is answered on the same peer: publications, s
   }
 });
 
+mediaTest('restart offers that arrive together after an outage are answered in turn, each answer naming its offer; the last one\'s answer brings media back', async (sendPath) => {
+  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  try {
+    const before = snapshot(room, a, b);
+    const restarts = before.peer.ice.restarts;
+    // A browser whose signalling socket was cut off re-sends its restart offer every 4 s, each time with
+    // new credentials; once the link is back the relay reads them all at once. Here a gets its
+    // messages by hand, to apply only the answer to its last offer, as the browser client does.
+    clients.delete(A);
+    const from = sent.length;
+    const first = await a.restartIceOffer();
+    const last = await a.restartIceOffer();
+    assert.is.not(offerIdentity(last).ufrag, offerIdentity(first).ufrag, 'each offer of a restart has its own credentials');
+    await room.handle(A, { type: 'relay-offer', sdp: first, epoch: 1, iceRestart: true, offerId: 7 });
+    await room.handle(A, { type: 'relay-offer', sdp: last, epoch: 1, iceRestart: true, offerId: 8 });
+    const toA = sent.slice(from).filter(([s]) => s === A).map(([, m]) => m);
+    const answers = toA.filter((m) => m.type === 'relay-answer');
+    assert.equal(answers.map((m) => m.type === 'relay-answer' && m.offerId), [7, 8], 'each answer carries its offer\'s id');
+    clients.set(A, a);
+    for (const m of toA) if (m !== answers[0]) await a.receive(m);
+    const n = counts(a, b);
+    await waitFor('media again from a', () => counts(a, b).bFromA >= n.bFromA + 10);
+    await waitFor('media again to a', () => counts(a, b).aFromB >= n.aFromB + 10);
+    await waitFor('the relay agent connected', () => before.peer.ice.lastRestart === 'connected', 2000);
+    assert.is(before.peer.ice.restarts, restarts + 2, 'the relay restarted for each offer, the last one standing');
+    assertSame(before, snapshot(room, a, b));
+    assert.equal(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a restart offer for a session the relay has no peer for is refused, so the client builds anew', async () => {
   const errors: string[] = [];
   const room = new RelayRoom('room-test', () => {}, { peer: LOOPBACK_PEER_CONFIG });

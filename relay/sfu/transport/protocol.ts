@@ -11,9 +11,9 @@
  * coming and going need no renegotiation. The client re-offers only when its own publications change
  * or it wants more slots; every offer carries the mode epoch, so an offer from an older mode is ignored.
  *
- *   client → relay   relay-offer {sdp, epoch, videoSources?, iceRestart?}   relay-candidate {candidate | null}
+ *   client → relay   relay-offer {sdp, epoch, videoSources?, iceRestart?, offerId?}   relay-candidate {candidate | null}
  *                    view {videos: [{sessionId, source, width, height}]}
- *   relay → client   relay-answer {sdp}   relay-candidate {candidate | null}
+ *   relay → client   relay-answer {sdp, offerId?}   relay-candidate {candidate | null}
  *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
  *                    speaker {sessionId | null}   layers {source: 'camera', rids}
  *                    paused {videos: [{sessionId, source, reason}]}
@@ -37,6 +37,12 @@
  * publications, slots and the DTLS session stay. If it has no peer for the session any more, it can't
  * restart: it replies with the non-fatal `relay-failed` error, and the client builds a new connection.
  * An offer from a new RTCPeerConnection (another DTLS certificate) always gets a new peer.
+ *
+ * `offerId` (optional, our addition): a number the client gives each offer, which the relay's answer
+ * carries back, so the client applies only the answer to the offer it has pending. Offers re-sent
+ * while the signalling socket was cut off (a network outage) arrive together and are all answered;
+ * during an ICE restart each of them has new ICE credentials, and the relay's agent follows the last,
+ * so an answer to an earlier one applied to the last would pair the wrong credentials.
  */
 import { z } from 'zod';
 import { SESSION_ID } from '../../signal/protocol.ts';
@@ -79,6 +85,7 @@ export const relayClientMessage = z.discriminatedUnion('type', [
       epoch: z.number().int().nonnegative(),
       videoSources: z.array(z.object({ mid, source: videoSource }).strict()).max(8).optional(),
       iceRestart: z.boolean().optional(),
+      offerId: z.number().int().nonnegative().optional(),
     })
     .strict(),
   candidateMessage,
@@ -120,7 +127,7 @@ export type PausedVideo = { sessionId: string; source: VideoSource; reason: Paus
 export type PausedMessage = { type: 'paused'; videos: PausedVideo[] };
 
 export type RelayServerMessage =
-  | { type: 'relay-answer'; sdp: string }
+  | { type: 'relay-answer'; sdp: string; offerId?: number }
   | { type: 'relay-candidate'; candidate: IceCandidate | null }
   | SlotsMessage
   | SpeakerMessage
@@ -129,7 +136,7 @@ export type RelayServerMessage =
 
 /** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
 export const relayServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('relay-answer'), sdp }).strict(),
+  z.object({ type: z.literal('relay-answer'), sdp, offerId: z.number().int().nonnegative().optional() }).strict(),
   candidateMessage,
   z
     .object({

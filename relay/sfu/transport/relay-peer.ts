@@ -306,7 +306,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     const restarts = this.ice.restarts;
     for (const t of this.#pc.dtlsTransports) {
       t.iceTransport.connection.connect().then(
-        () => restarts === this.ice.restarts && (this.ice.lastRestart = 'connected'),
+        // A restart during the checks of the one before (restart offers re-sent during an outage arrive
+        // together) leaves two connect()s on the agent, sharing its one check list and result queue:
+        // the older one may be the one that ends, with the newer checks' success (measured in
+        // ice-restart.int.ts; the other never ends). Only the newest checks can succeed after a restart.
+        () => (this.ice.lastRestart = 'connected'),
         // Checks of an agent restarted again, or closed, end this way too; the client decides what next.
         () => restarts === this.ice.restarts && (this.ice.lastRestart = 'failed'),
       );

@@ -140,7 +140,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
             throw error;
           }
           if (peer.closed) return;
-          this.send(sessionId, { type: 'relay-answer', sdp });
+          this.send(sessionId, { type: 'relay-answer', sdp, ...(message.offerId !== undefined ? { offerId: message.offerId } : {}) });
           if (!this.#answered.has(sessionId) && this.core) this.send(sessionId, { type: 'speaker', sessionId: this.core.dominant.current ?? null });
           this.#answered.add(sessionId);
           const mids = peer.slotMids();
