@@ -35,8 +35,8 @@
  *   ourselves. werift also takes new credentials for "renomination", keeping its own, when the offer
  *   has an inactive m-section; restarting the agent first makes every restart a real one. A restart
  *   before DTLS ever came up is refused (IceRestartError): the client builds a new connection instead.
- * - werift answers with the offer's format parameters; the relay adds Opus DTX to the microphones it
- *   receives (opus-dtx.ts).
+ * - werift answers with the offer's format parameters; what the answer accepts per m-section and the
+ *   edits to its text (Opus DTX, transport-wide feedback, the announced address) are negotiation.ts's.
  * - ICE consent (RFC 7675): werift fails a connection 30 s after its last consent response, and gave
  *   each response only 0.5–1 s, which a loaded relay's event loop reads later than that: patched
  *   (patches/werift+0.24.4.patch) to wait until the next check is due (consent.int.ts).
@@ -56,14 +56,14 @@ import {
 import type { RTCDtlsTransport, RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { ABS_SEND_TIME_URI } from '../forward/index.ts';
-import { announceCandidate, announceSdp, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
+import { announceCandidate, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
-import { withOpusDtx } from './opus-dtx.ts';
 import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
-import { TRANSPORT_CC_URI, TransportCcReporter, withTransportCcFeedback, withoutWeriftTransportCc } from './transport-cc.ts';
+import { TRANSPORT_CC_URI, TransportCcReporter } from './transport-cc.ts';
+import { acceptTransceiver, answerText } from './negotiation.ts';
 import type { SlotFeedback } from './feedback.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
 import type { IceCandidate, VideoSource } from './protocol.ts';
@@ -139,7 +139,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       iceUseIpv6: options.iceUseIpv6 ?? true,
       codecs: { audio: [useOPUS()], video: [useVP8()] },
       headerExtensions: {
-        // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (#answer).
+        // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (negotiation.ts).
         // Transport-wide CC: for what we receive (transport-cc.ts). Answered on slots too, where nothing
         // carries it: Chrome offers a later m-section only the extensions its earlier answers accepted.
         audio: [useSdesMid(), useAudioLevelIndication(), useTransportWideCC()],
@@ -261,21 +261,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (restart) this.#restartIce();
     await this.#pc.setRemoteDescription({ type: 'offer', sdp: stripMdnsCandidates(offerSdp) });
     this.#remote = remote;
-    for (const t of this.#pc.getTransceivers()) {
-      // The client's recvonly is our sendonly (a slot); its sendonly/sendrecv is our recvonly.
-      if (t.offerDirection === 'sendonly') {
-        t.setDirection('sendonly');
-        withoutWeriftTransportCc(t);
-      } else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') {
-        t.setDirection('recvonly');
-        // abs-send-time is for what we send. On a publication it would let Chromium pad its top
-        // layer (without RTX it pads only with a bandwidth extension): measured, a 45 kb/s 360p
-        // layer arrived at 200–950 kb/s, all of it counted as that layer's cost, with no estimator
-        // here to use the send times.
-        t.headerExtensions = t.headerExtensions.filter((e) => e.uri !== ABS_SEND_TIME_URI);
-        withoutWeriftTransportCc(t);
-      }
-    }
+    for (const t of this.#pc.getTransceivers()) acceptTransceiver(t);
     const answer = await this.#pc.createAnswer();
     // Candidates gathered while setting the answer are part of it: they are not trickled as well,
     // so the client never gets a candidate before the answer it belongs to.
@@ -288,7 +274,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
     if (restart) this.#runIceChecks();
     this.#sync(videoSources);
-    return withTransportCcFeedback(withOpusDtx(announceSdp(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp)));
+    return answerText(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp);
   }
 
   #restartIce(): void {

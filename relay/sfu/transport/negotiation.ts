@@ -1,0 +1,36 @@
+/**
+ * What the relay's answer accepts, m-section by m-section, and the edits its text gets after werift
+ * wrote it. The relay never offers: the client's recvonly m-sections are its receive slots (the relay
+ * sends), its sendonly/sendrecv ones its publications (the relay receives).
+ *
+ * - Header extensions: abs-send-time only where the relay sends (forward/abs-send-time.ts); on a
+ *   publication it would let Chromium pad its top layer without a congestion controller on our side to
+ *   use it (measured before transport-wide feedback existed here: a 45 kb/s 360p layer arrived at
+ *   200–950 kb/s). The transport-wide sequence number is accepted everywhere (transport-cc.ts).
+ * - Feedback formats: werift's own transport-cc generator stays off; the answer's text asks for it on
+ *   publications (transport-cc.ts).
+ * - Opus DTX on the microphones the relay receives (opus-dtx.ts); the announced address on host
+ *   candidates (candidates.ts).
+ */
+import type { RTCRtpTransceiver } from 'werift';
+import { ABS_SEND_TIME_URI } from '../forward/index.ts';
+import { announceSdp } from './candidates.ts';
+import { withOpusDtx } from './opus-dtx.ts';
+import { withTransportCcFeedback, withoutWeriftTransportCc } from './transport-cc.ts';
+
+/** Sets the direction the relay answers `t` with, and what it accepts on it. Before createAnswer. */
+export function acceptTransceiver(t: RTCRtpTransceiver): void {
+  if (t.offerDirection === 'sendonly') {
+    t.setDirection('sendonly');
+    withoutWeriftTransportCc(t);
+  } else if (t.offerDirection === 'recvonly' || t.offerDirection === 'sendrecv') {
+    t.setDirection('recvonly');
+    t.headerExtensions = t.headerExtensions.filter((e) => e.uri !== ABS_SEND_TIME_URI);
+    withoutWeriftTransportCc(t);
+  }
+}
+
+/** The answer werift wrote, as the client gets it. */
+export function answerText(sdp: string, announcedIp: string | undefined): string {
+  return withTransportCcFeedback(withOpusDtx(announceSdp(sdp, announcedIp)));
+}
