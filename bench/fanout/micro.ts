@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/fanout/micro.ts [--packets 20000] [--subscribers 10] [--rounds 3]` (as root: it
+ * `node --import tsx bench/fanout/micro.ts [--packets 20000] [--subscribers 10] [--rounds 3] [--only direct|werift|naive|floor]` (as root: it
  * re-runs itself in a loopback-only network namespace).
  *
  * The fan-out's relay-side cost per forwarded packet without the load generators: on a busy machine the
@@ -11,6 +11,11 @@
  * `onReceiveRtp` handler). CPU time (process.cpuUsage) per forwarded packet covers the forwarding
  * decision, the rewrite, SRTP and the UDP send; not the receive side (one decrypt per incoming packet,
  * shared by all N deliveries).
+ *
+ * `floor`: the direct send path alone on the same kind of connections — per delivery a copy of the
+ * packet with the slot's SSRC and payload type, SRTP, the UDP send (RelayPeer.send → DirectSender), no
+ * forwarding core — so the report can say how far the whole relay is from what its send path costs, and
+ * what the ratio to naive could be at most with forwarding logic that cost nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -31,12 +36,32 @@ const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUse
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Relay = { offer(session: string, sdp: string): Promise<string>; inject(packet: Buffer): void; close(): void };
 
-function palabre(sendPath: SendPath): Relay {
+function palabre(sendPath: SendPath, floor = false): Relay {
   let answer: (sdp: string) => void = () => {};
   const room = new RelayRoom('micro', (_s, m) => m.type === 'relay-answer' && answer(m.sdp), { peer: PEER, sendPath });
+  const subscribers: string[] = [];
+  let slots: Array<{ peer: NonNullable<ReturnType<RelayRoom['peer']>>; mid: string; ssrc: number; pt: number }> | undefined;
+  const send = (packet: Buffer) => {
+    slots ??= subscribers.flatMap((id) => {
+      const peer = room.peer(id)!;
+      const info = peer.slotInfo(peer.slotMids().video[0]!)!;
+      return [{ peer, mid: info.mid, ssrc: info.ssrc, pt: info.payloadType }];
+    });
+    for (const s of slots) {
+      const copy = Buffer.allocUnsafe(packet.length); // fresh bytes per delivery, as the forwarder makes them
+      copy.set(packet);
+      copy[1] = (copy[1]! & 0x80) | s.pt;
+      copy.writeUInt32BE(s.ssrc, 8);
+      s.peer.send(s.mid, copy);
+    }
+  };
   return {
-    offer: (session, sdp) => new Promise((resolve) => ((answer = resolve), void room.handle(session, { type: 'relay-offer', sdp, epoch: 0 }))),
+    offer: (session, sdp) => {
+      if (session !== 'publisher') subscribers.push(session);
+      return new Promise((resolve) => ((answer = resolve), void room.handle(session, { type: 'relay-offer', sdp, epoch: 0 })));
+    },
     inject: (packet) => {
+      if (floor) return send(packet);
       const peer = room.peer('publisher')!;
       peer.onRtp(peer.publications()[0]!, packet);
     },
@@ -93,10 +118,10 @@ async function measure(relay: Relay, subscribers: number, packets: number): Prom
 }
 
 const subscribers = Number(values.subscribers);
-const results: Record<string, number[]> = { direct: [], werift: [], naive: [] };
+const results: Record<string, number[]> = { direct: [], werift: [], naive: [], floor: [] };
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const label of values.only ? [values.only] : round % 2 ? ['naive', 'werift', 'direct'] : ['direct', 'werift', 'naive']) {
-    const relay = label === 'naive' ? naive() : palabre(label as SendPath);
+  for (const label of values.only ? [values.only] : round % 2 ? ['naive', 'floor', 'werift', 'direct'] : ['direct', 'werift', 'floor', 'naive']) {
+    const relay = label === 'naive' ? naive() : label === 'floor' ? palabre('direct', true) : palabre(label as SendPath);
     const us = await measure(relay, subscribers, Number(values.packets));
     results[label]!.push(us);
     console.log(`round ${round + 1} ${label}: ${us.toFixed(2)} µs CPU per forwarded packet (${Math.round(1e6 / us)} forwarded/s per core)`);
@@ -105,7 +130,8 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 if (values.only) process.exit(0);
-const [d, w, n] = ['direct', 'werift', 'naive'].map((k) => median(results[k]!));
-console.log(`median µs/forwarded: direct ${d!.toFixed(2)}, werift ${w!.toFixed(2)}, naive ${n!.toFixed(2)}`);
+const [d, w, n, f] = ['direct', 'werift', 'naive', 'floor'].map((k) => median(results[k]!));
+console.log(`median µs/forwarded: direct ${d!.toFixed(2)}, werift ${w!.toFixed(2)}, naive ${n!.toFixed(2)}; send path alone (floor) ${f!.toFixed(2)}`);
 console.log(`per-core throughput ratios: direct/naive ${(n! / d!).toFixed(2)}, werift/naive ${(n! / w!).toFixed(2)}, direct/werift ${(w! / d!).toFixed(2)}`);
+console.log(`the forwarding core's share of direct: ${(((d! - f!) / d!) * 100).toFixed(0)} %; naive ÷ floor (the ratio with a forwarding core that cost nothing): ${(n! / f!).toFixed(2)}`);
 process.exit(0);
