@@ -74,6 +74,7 @@ export function createRelay(deps: RelayDeps): Relay {
         iceAdditionalHostAddresses: config.rtc.hostAddresses.length > 0 ? config.rtc.hostAddresses : undefined,
       },
       core: deps.load ? { subscriptions: { selector: { capacity: deps.load.limit } } } : undefined,
+      audioFrames: config.audioFrames,
     },
   );
 

@@ -17,6 +17,9 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.throws(() => loadConfig({ RELAY_SHED: 'maybe' }), (e: unknown) => e instanceof ConfigError);
   assert.is(c.capacityLimit, true);
   assert.is(loadConfig({ RELAY_CAPACITY: 'off' }).capacityLimit, false);
+  assert.is(c.audioFrames, 'auto');
+  assert.is(loadConfig({ RELAY_AUDIO_FRAME_MS: '60' }).audioFrames, 60);
+  assert.throws(() => loadConfig({ RELAY_AUDIO_FRAME_MS: '30' }), (e: unknown) => e instanceof ConfigError);
 });
 
 test("loadConfig() reads the relay's RTC settings and the mode hold time", () => {

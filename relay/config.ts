@@ -29,6 +29,7 @@ const schema = z.object({
   RELAY_MODE: z.enum(['off', 'on']).default('on'),
   RELAY_SHED: z.enum(['off', 'on']).default('on'),
   RELAY_CAPACITY: z.enum(['off', 'on']).default('on'),
+  RELAY_AUDIO_FRAME_MS: z.enum(['auto', '20', '40', '60']).default('auto'),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -63,6 +64,8 @@ export type Config = {
   shedLoad: boolean;
   /** Forward smaller layers, then fewer videos, while the event loop lags (load-monitor.ts). */
   capacityLimit: boolean;
+  /** The Opus frame length the relay asks of microphones (sfu/transport/negotiation.ts). */
+  audioFrames: 'auto' | 20 | 40 | 60;
   /** The relay's own WebRTC endpoint (relay mode). */
   rtc: RtcConfig;
   logLevel: LogLevel;
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     relayMode: e.RELAY_MODE === 'on',
     shedLoad: e.RELAY_SHED === 'on',
     capacityLimit: e.RELAY_CAPACITY === 'on',
+    audioFrames: e.RELAY_AUDIO_FRAME_MS === 'auto' ? 'auto' : (Number(e.RELAY_AUDIO_FRAME_MS) as 20 | 40 | 60),
     rtc: {
       portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
       announcedIp: e.RTC_ANNOUNCED_IP,

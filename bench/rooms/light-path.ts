@@ -28,6 +28,9 @@ export type LightPathOptions = {
   /** The relay asked for Opus DTX (`usedtx=1` in its answer): a participant not talking sends an audio
    * packet every 400 ms, as a browser's DTX encoder does in silence (a muted microphone included). */
   dtx: boolean;
+  /** The Opus frame length the relay's answer asked for (`a=ptime`, 20 ms when it says nothing): one
+   * audio packet per frame, its payload growing with it (80 bytes a 20 ms frame). */
+  audioFrameMs: number;
   verifyEvery: number;
   audio: { pt: number; ssrc: number; levelExtId: number | undefined };
   video: { pt: number; ridExtId: number } | undefined;
@@ -48,9 +51,8 @@ export type PathSnapshot = {
 type UdpTransport = { onData: (data: Buffer, addr: unknown) => void };
 type Layer = { ssrc: number; seq: number; keyframeAt: number; wantKeyframe: boolean };
 
-const AUDIO_PERIOD_US = 20_000;
-/** Opus DTX in silence: one 20 ms frame in 20 is sent (every 400 ms). */
-const DTX_EVERY_FRAMES = 20;
+/** Opus DTX in silence: a frame every 400 ms. */
+const DTX_PERIOD_MS = 400;
 const FRAME_PERIOD_US = 1e6 / FPS;
 /** Behind by more than this, the generator skips ahead instead of sending a burst of stale media. */
 const MAX_LAG_US = 200_000;
@@ -78,6 +80,9 @@ export class LightPath {
   #nextFrameUs: number;
   #frames = 0;
   readonly #layers: Layer[];
+  readonly #audioPeriodUs: number;
+  /** In silence with DTX, one frame in this many is sent. */
+  readonly #dtxEvery: number;
   #closed = false;
   /** Layers the relay said nobody needs. */
   readonly #paused = new Set<string>();
@@ -86,7 +91,9 @@ export class LightPath {
     this.#sealer = new RtpSealer(dtls.srtp.localContext);
     const now = monoUs();
     // Participants start at random phases, as independent browsers would.
-    this.#nextAudioUs = now + Math.random() * AUDIO_PERIOD_US;
+    this.#audioPeriodUs = o.audioFrameMs * 1000;
+    this.#dtxEvery = Math.max(1, Math.round(DTX_PERIOD_MS / o.audioFrameMs));
+    this.#nextAudioUs = now + Math.random() * this.#audioPeriodUs;
     this.#nextFrameUs = now + Math.random() * FRAME_PERIOD_US;
     this.#layers = o.video ? LAYERS.map(() => ({ ssrc: random32(), seq: random32() & 0xffff, keyframeAt: 0, wantKeyframe: true })) : [];
     const pair = (dtls.iceTransport.connection as unknown as { nominated?: { protocol: { transport?: UdpTransport } } }).nominated;
@@ -129,11 +136,11 @@ export class LightPath {
   /** Sends the audio packet and video frame that are due by `now`. */
   tick(now: number): void {
     if (this.#closed || this.dtls.state !== 'connected') return;
-    if (now - this.#nextAudioUs > MAX_LAG_US) this.#nextAudioUs = skipAhead(this.#nextAudioUs, now, AUDIO_PERIOD_US);
+    if (now - this.#nextAudioUs > MAX_LAG_US) this.#nextAudioUs = skipAhead(this.#nextAudioUs, now, this.#audioPeriodUs);
     while (this.#nextAudioUs <= now) {
       this.#noteLag(now - this.#nextAudioUs);
       this.#sendAudio(now);
-      this.#nextAudioUs += AUDIO_PERIOD_US;
+      this.#nextAudioUs += this.#audioPeriodUs;
     }
     if (!this.o.video) return;
     if (now - this.#nextFrameUs > MAX_LAG_US) this.#nextFrameUs = skipAhead(this.#nextFrameUs, now, FRAME_PERIOD_US);
@@ -156,10 +163,10 @@ export class LightPath {
   }
 
   #sendAudio(now: number): void {
-    if (this.o.dtx && !this.o.talking && this.#audioFrames++ % DTX_EVERY_FRAMES !== 0) return;
+    if (this.o.dtx && !this.o.talking && this.#audioFrames++ % this.#dtxEvery !== 0) return;
     const a = this.o.audio;
     const seq = (this.#audioSeq + this.#audioCount++) & 0xffff;
-    const bytes = audioPacket({ pt: a.pt, seq, ts: Math.floor((now * 48) / 1000), ssrc: a.ssrc, levelExtId: a.levelExtId, level: levelByte(this.o.talking, Math.random()), tag: this.o.tag, sentUs: now });
+    const bytes = audioPacket({ pt: a.pt, seq, ts: Math.floor((now * 48) / 1000), ssrc: a.ssrc, levelExtId: a.levelExtId, level: levelByte(this.o.talking, Math.random()), tag: this.o.tag, sentUs: now, frameMs: this.o.audioFrameMs });
     if (this.#write(bytes) && this.measuring) this.#sent.audio++;
   }
 

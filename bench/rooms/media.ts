@@ -58,9 +58,9 @@ function rtp(pt: number, marker: boolean, seq: number, ts: number, ssrc: number,
   return { bytes: b, payloadAt: headerLength };
 }
 
-export function audioPacket(o: { pt: number; seq: number; ts: number; ssrc: number; levelExtId: number | undefined; level: number; tag: number; sentUs: number }): Uint8Array {
+export function audioPacket(o: { pt: number; seq: number; ts: number; ssrc: number; levelExtId: number | undefined; level: number; tag: number; sentUs: number; frameMs?: number }): Uint8Array {
   const exts = o.levelExtId === undefined ? [] : [{ id: o.levelExtId, value: Uint8Array.of(o.level) }];
-  const { bytes, payloadAt } = rtp(o.pt, false, o.seq, o.ts, o.ssrc, exts, AUDIO_PAYLOAD);
+  const { bytes, payloadAt } = rtp(o.pt, false, o.seq, o.ts, o.ssrc, exts, Math.round((AUDIO_PAYLOAD * (o.frameMs ?? 20)) / 20));
   bytes[payloadAt] = 0xfc;
   bytes[payloadAt + 1] = o.tag & 0xff;
   new DataView(bytes.buffer).setFloat64(payloadAt + AUDIO_TIME_AT, o.sentUs);

@@ -50,6 +50,8 @@ export class Participant {
   #closed = false;
   /** The relay's answer asks our microphone for Opus DTX (relay/sfu/transport/opus-dtx.ts). */
   #dtx = false;
+  /** The Opus frame length the answer asks of our microphone (`a=ptime`; 20 ms without). */
+  #audioFrameMs = 20;
 
   constructor(readonly spec: ParticipantSpec, readonly base: string, readonly roomId: string) {
     this.sessionId = `bench-${process.pid}-${spec.index}-${Math.random().toString(36).slice(2, 8)}`;
@@ -125,6 +127,7 @@ export class Participant {
         clearTimeout(this.#answerTimer);
         this.times.answer = monoUs();
         this.#dtx = usesDtx(m.sdp, this.#audio?.mid);
+        this.#audioFrameMs = audioFrameMs(m.sdp, this.#audio?.mid);
         void this.#pc?.setRemoteDescription({ type: 'answer', sdp: m.sdp }).then(() => this.#scheduleView(), (err: Error) => this.errors.push(`answer: ${err.message}`));
         return;
       case 'relay-candidate':
@@ -207,6 +210,7 @@ export class Participant {
         tag: this.spec.index,
         talking: this.spec.talking,
         dtx: this.#dtx,
+        audioFrameMs: this.#audioFrameMs,
         verifyEvery: this.spec.verifyEvery,
         audio: { pt: audio.codecs[0]?.payloadType ?? 111, ssrc: audio.sender.ssrc, levelExtId: audio.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id },
         video: this.#video ? { pt: this.#video.codecs[0]?.payloadType ?? 96, ridExtId: RID_EXTENSION_ID } : undefined,
@@ -237,9 +241,18 @@ export class Participant {
   }
 }
 
-/** Whether the answer's m-section `mid` (our microphone) has `usedtx=1` on its format: a browser then
- * encodes silence with DTX. */
+/** The answer's m-section `mid` (our microphone). */
+function section(sdp: string, mid: string | null | undefined): string | undefined {
+  return sdp.split(/(?=^m=)/m).find((s) => mid != null && new RegExp(`^a=mid:${mid}\\s*$`, 'm').test(s));
+}
+
+/** Whether our microphone's m-section has `usedtx=1` on its format: a browser then encodes silence with DTX. */
 function usesDtx(sdp: string, mid: string | null | undefined): boolean {
-  const section = sdp.split(/(?=^m=)/m).find((s) => mid != null && new RegExp(`^a=mid:${mid}\\s*$`, 'm').test(s));
-  return !!section && /^a=fmtp:\d+ [^\r\n]*\busedtx=1/m.test(section);
+  return /^a=fmtp:\d+ [^\r\n]*\busedtx=1/m.test(section(sdp, mid) ?? '');
+}
+
+/** The frame length (ms) our microphone's m-section asks for (`a=ptime`), as a browser's Opus encoder takes it; 20 without. */
+function audioFrameMs(sdp: string, mid: string | null | undefined): number {
+  const ptime = Number(/^a=ptime:(\d+)/m.exec(section(sdp, mid) ?? '')?.[1]);
+  return ptime >= 10 && ptime <= 120 ? ptime : 20;
 }

@@ -22,4 +22,16 @@ test('withOpusDtx() adds usedtx=1 to the Opus format of the audio the relay rece
   assert.is(withOpusDtx(answer.replace('a=fmtp:111 minptime=10;useinbandfec=1\r\nm=video', 'a=fmtp:111 usedtx=0;stereo=1\r\nm=video')).includes('a=fmtp:111 stereo=1;usedtx=1'), true, 'a usedtx=0 is replaced');
 });
 
+test('withOpusDtx() asks the microphones the relay receives for a longer frame when told, and only them', () => {
+  const out = withOpusDtx(answer, 60);
+  const section = (mid: number) => out.split(/(?=^m=)/m).find((s) => s.includes(`a=mid:${mid}\r\n`))!;
+  assert.ok(section(0).endsWith('a=fmtp:111 minptime=10;useinbandfec=1;usedtx=1\r\na=ptime:60\r\n'));
+  assert.ok(section(3).includes('a=ptime:60\r\n'));
+  assert.not.match(section(1), 'a=ptime', 'video');
+  assert.not.match(section(2), 'a=ptime', 'a receive slot');
+  assert.is(withOpusDtx(out, 60), out, 'idempotent');
+  assert.is(withOpusDtx(out, 40).split('a=ptime:40').length, 3, 'replaced, not added twice');
+  assert.not.match(withOpusDtx(answer), 'a=ptime', 'the default (20 ms) says nothing');
+});
+
 test.run();

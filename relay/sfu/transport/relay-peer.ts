@@ -165,8 +165,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   }
 
   /** Answers an offer (the first or a re-offer). Offers are handled one at a time, in order. */
-  answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }> = []): Promise<string> {
-    const run = this.#queue.then(() => this.#answer(offerSdp, videoSources));
+  answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }> = [], audioFrameMs?: number): Promise<string> {
+    const run = this.#queue.then(() => this.#answer(offerSdp, videoSources, audioFrameMs));
     this.#queue = run.catch(() => {});
     return run;
   }
@@ -254,7 +254,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     this.removeAllListeners();
   }
 
-  async #answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }>): Promise<string> {
+  async #answer(offerSdp: string, videoSources: ReadonlyArray<{ mid: string; source: VideoSource }>, audioFrameMs: number | undefined): Promise<string> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} is closed`);
     const remote = offerIdentity(offerSdp);
     const restart = classifyOffer(this.#remote, remote) === 'ice-restart';
@@ -274,7 +274,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
     if (restart) this.#runIceChecks();
     this.#sync(videoSources);
-    return answerText(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp);
+    return answerText(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp, audioFrameMs);
   }
 
   #restartIce(): void {

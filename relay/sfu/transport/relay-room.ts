@@ -26,6 +26,8 @@ import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
 import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
+import { audioFrameMs } from './negotiation.ts';
+import type { AudioFrameSetting } from './negotiation.ts';
 import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
 import { IceRestartError, RelayPeer } from './relay-peer.ts';
 import type { RelayPeerOptions, SendPath, SlotFeedback } from './relay-peer.ts';
@@ -49,6 +51,8 @@ export type RelayRoomOptions = {
   sendPath?: SendPath;
   /** NACK answers on the direct path. */
   retransmit?: RetransmitOptions;
+  /** The microphones' Opus frame length (negotiation.ts; default `auto`: 60 ms above 25 participants). */
+  audioFrames?: AudioFrameSetting;
 };
 
 /**
@@ -133,7 +137,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           peer ??= this.#join(sessionId);
           let sdp: string;
           try {
-            sdp = await peer.answer(message.sdp, message.videoSources);
+            sdp = await peer.answer(message.sdp, message.videoSources, audioFrameMs(this.#peers.size, this.options.audioFrames));
           } catch (error) {
             // werift leaves a half-applied offer behind: start over, the client's next offer makes a new peer.
             peer.close();
