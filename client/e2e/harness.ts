@@ -143,6 +143,19 @@ export const TRACK_PEER_CONNECTIONS = `(() => {
   };
 })();`;
 
+/** Audio packets the page has sent so far on its connected peer connections (after a switch to the relay: its one). Needs TRACK_PEER_CONNECTIONS. */
+export const audioPacketsSent = (page: Page) =>
+  page.evaluate(async () => {
+    let n = 0;
+    for (const pc of (window as unknown as { __palabrePcs?: RTCPeerConnection[] }).__palabrePcs ?? []) {
+      if (pc.connectionState !== 'connected') continue;
+      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsSent?: number }) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') n += r.packetsSent ?? 0;
+      });
+    }
+    return n;
+  });
+
 export type DecodeSample = { connected: number; framesPerPc: number[] };
 
 /** Video frames decoded so far on each open, connected peer connection of the page. */

@@ -5,15 +5,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, expectVideoFromPeers, freePort, launchBrowser, sleep, until } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { TRACK_PEER_CONNECTIONS, expectVideoFromPeers, sleep, until } from './harness.ts';
+import { setLoopback, skipUnlessLoopbackOnly, withRelayAndBrowser } from './outage.ts';
 
-// Only inside the loopback-only namespace that `npm test` makes (as root): never touch a real interface.
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
-
-let relay: RelayProcess;
-let browser: Browser;
+const { relay, browser } = withRelayAndBrowser(test);
 const pages: Page[] = [];
 
 const iceUfrags = (page: Page) =>
@@ -23,27 +19,11 @@ const iceUfrags = (page: Page) =>
       .map((pc) => /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1] ?? ''),
   );
 
-test.before(async () => {
-  if (!isolated) return;
-  relay = new RelayProcess(await freePort());
-  await relay.start();
-  browser = await launchBrowser();
-});
-
-test.after(async () => {
-  if (isolated) spawnSync('ip', ['link', 'set', 'lo', 'up']);
-  await browser?.close();
-  await relay?.stop();
-});
-
 test('after a 12 s network outage the call heals by an ICE restart on the same connection', async () => {
-  if (!isolated) {
-    console.log('  skipped: needs the loopback-only network namespace of `npm test` (root)');
-    return;
-  }
-  const link = await relay.createRoom();
+  if (skipUnlessLoopbackOnly()) return;
+  const link = await relay().createRoom();
   for (const name of ['Alice', 'Bruno']) {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const context = await browser().newContext({ permissions: ['camera', 'microphone'] });
     await context.addInitScript(TRACK_PEER_CONNECTIONS);
     await context.addInitScript(`(() => { window.__iceLog = []; const t0 = Date.now(); const P = window.RTCPeerConnection; window.RTCPeerConnection = class extends P { constructor(...a) { super(...a); this.addEventListener('iceconnectionstatechange', () => window.__iceLog.push(((Date.now() - t0) / 1000).toFixed(1) + ':' + this.iceConnectionState)); } }; })();`);
     const page = await context.newPage();
@@ -56,9 +36,9 @@ test('after a 12 s network outage the call heals by an ICE restart on the same c
   await Promise.all(pages.map((p) => expectVideoFromPeers(p, 1)));
   const before = await Promise.all(pages.map(iceUfrags));
 
-  execFileSync('ip', ['link', 'set', 'lo', 'down']);
+  setLoopback(false);
   await sleep(12_000);
-  execFileSync('ip', ['link', 'set', 'lo', 'up']);
+  setLoopback(true);
 
   await Promise.all(pages.map((p) => expectVideoFromPeers(p, 1, 40_000)));
   // Chromium's ICE may come back by itself as soon as the interface does (consent answered again),

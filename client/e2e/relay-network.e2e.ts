@@ -12,17 +12,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, freePort, joinAs, launchBrowser, sleep, until } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { TRACK_PEER_CONNECTIONS, audioPacketsSent, joinAs, sleep, until } from './harness.ts';
+import { setLoopback, skipUnlessLoopbackOnly, withRelayAndBrowser } from './outage.ts';
 
-// Only inside the loopback-only namespace that `npm test` makes (as root): never touch a real interface.
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
 
 const OUTAGE_MS = 12_000;
 const T0 = Date.now();
-let relay: RelayProcess;
-let browser: Browser;
+const { relay, browser } = withRelayAndBrowser(test, { RELAY_MODE: 'on', MESH_MAX: '2', RTC_HOST_ADDRESSES: '127.0.0.1', RELAY_AUDIO_FRAME_MS: '60' });
 const pages: Page[] = [];
 
 /**
@@ -123,40 +120,11 @@ const allFlowing = (now: RelayView[], base: RelayView[], growth: number) =>
     return tiles.length === 2 && tiles.every(([id, t]) => t.frames - (base[i]!.frames[id]?.track === t.track ? base[i]!.frames[id]!.frames : 0) >= growth);
   });
 
-test.before(async () => {
-  if (!isolated) return;
-  relay = new RelayProcess(await freePort(), { RELAY_MODE: 'on', MESH_MAX: '2', RTC_HOST_ADDRESSES: '127.0.0.1', RELAY_AUDIO_FRAME_MS: '60' });
-  await relay.start();
-  browser = await launchBrowser();
-});
-
-test.after(async () => {
-  if (isolated) spawnSync('ip', ['link', 'set', 'lo', 'up']);
-  await browser?.close();
-  await relay?.stop();
-});
-
-/** Audio packets the page has sent on its connected peer connections (on the relay: its one). */
-const audioPacketsSent = (page: Page) =>
-  page.evaluate(async () => {
-    let n = 0;
-    for (const pc of (window as unknown as { __palabrePcs?: RTCPeerConnection[] }).__palabrePcs ?? []) {
-      if (pc.connectionState !== 'connected') continue;
-      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsSent?: number }) => {
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') n += r.packetsSent ?? 0;
-      });
-    }
-    return n;
-  });
-
 test('three pages on the relay; asked for 60 ms frames, each microphone sends ~16.7 audio packets/s', async () => {
-  if (!isolated) {
-    console.log('  skipped: needs the loopback-only network namespace of `npm test` (root)');
-    return;
-  }
-  const link = await relay.createRoom();
+  if (skipUnlessLoopbackOnly()) return;
+  const link = await relay().createRoom();
   for (const name of ['Ada', 'Bo', 'Cy']) {
-    const { page } = await joinAs(browser, link, name, { viewport: { width: 640, height: 360 }, initScripts: [TRACK_PEER_CONNECTIONS, ICE_LOG] });
+    const { page } = await joinAs(browser(), link, name, { viewport: { width: 640, height: 360 }, initScripts: [TRACK_PEER_CONNECTIONS, ICE_LOG] });
     if (process.env.PAGE_LOG) page.on('console', (m) => console.log(`  [${name} ${((Date.now() - T0) / 1000).toFixed(1)}] ${m.type()} ${m.text()}`));
     pages.push(page);
   }
@@ -172,10 +140,7 @@ test('three pages on the relay; asked for 60 ms frames, each microphone sends ~1
 });
 
 test('after a 12 s network outage every relay connection heals by an ICE restart on the same connection', async () => {
-  if (!isolated) {
-    console.log('  skipped: needs the loopback-only network namespace of `npm test` (root)');
-    return;
-  }
+  if (skipUnlessLoopbackOnly()) return;
   const settled = await views();
   const before = await until('only the relay connection, decoding both other cameras', 30_000, async () => {
     const now = await views();
@@ -184,9 +149,9 @@ test('after a 12 s network outage every relay connection heals by an ICE restart
 
   const mark = (what: string) => Promise.all(pages.map((p) => p.evaluate((w) => (window as unknown as { __iceMark(w: string): void }).__iceMark(w), what)));
   await mark('DOWN');
-  execFileSync('ip', ['link', 'set', 'lo', 'down']);
+  setLoopback(false);
   await sleep(OUTAGE_MS);
-  execFileSync('ip', ['link', 'set', 'lo', 'up']);
+  setLoopback(true);
   await mark('UP');
   const up = Date.now();
   const atUp = await views();

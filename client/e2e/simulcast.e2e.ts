@@ -17,7 +17,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser, Page } from 'playwright-core';
-import { RelayProcess, TRACK_PEER_CONNECTIONS, fakeCameraFile, freePort, joinAs, launchBrowser, until } from './harness.ts';
+import { RelayProcess, TRACK_PEER_CONNECTIONS, audioPacketsSent, fakeCameraFile, freePort, joinAs, launchBrowser, until } from './harness.ts';
 
 let relay: RelayProcess;
 let browser: Browser;
@@ -42,19 +42,6 @@ const outbound = (page: Page) =>
       });
     }
     return out;
-  });
-
-/** Audio packets sent so far on the page's connected peer connections (after the switch: the relay's). */
-const audioPacketsSent = (page: Page) =>
-  page.evaluate(async () => {
-    let n = 0;
-    for (const pc of (window as unknown as { __palabrePcs?: RTCPeerConnection[] }).__palabrePcs ?? []) {
-      if (pc.connectionState !== 'connected') continue;
-      (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsSent?: number }) => {
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') n += r.packetsSent ?? 0;
-      });
-    }
-    return n;
   });
 
 /** Height of the frames `page` decodes for `participantId`'s camera tile (from the stats of its track). */
