@@ -18,7 +18,10 @@
  * less than Chromium's animated test pattern.
  *
  * Diagnostics (environment): STATS_TIMELINE=1 prints every page's RTP stats per 250 ms around the
- * switch; PAGE_LOG=1 prints the pages' media-path changes; LONG_TASKS=1 their main-thread long tasks.
+ * switch; PAGE_LOG=1 prints the pages' media-path changes; LONG_TASKS=1 their main-thread long tasks,
+ * long animation frames (≥ 100 ms) with the scripts in them, and signalling messages whose handler took
+ * over 20 ms (measured: `peer-joined` 90–130 ms and `mode` 100–150 ms of each page's main thread when the
+ * fifth joins, `slots` up to 90 ms; closing the mesh links after the switch 240–270 ms).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -77,9 +80,12 @@ const FRAME_GAPS = `(() => {
   }, 100);
   const longTasks = [];
   try { new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push([Math.round(e.startTime - since), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: false }); } catch {}
+  // Long animation frames, with the scripts that ran in them (what, from where, how long), for LONG_TASKS.
+  const frames = [];
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) frames.push([Math.round(e.startTime - since), Math.round(e.duration), Math.round(e.blockingDuration), (e.scripts ?? []).filter((x) => x.duration >= 10).map((x) => x.invokerType + ':' + x.invoker + (x.sourceFunctionName ? ' ' + x.sourceFunctionName : '') + (x.sourceURL ? ' @' + x.sourceURL.split('/').pop() + ':' + x.sourceCharPosition : '') + ' ' + Math.round(x.duration) + 'ms').join('; ')]); }).observe({ type: 'long-animation-frame', buffered: false }); } catch {}
   let lastTick = performance.now(); const stalls = [];
   setInterval(() => { const now = performance.now(); if (now - lastTick > 250) stalls.push([Math.round(lastTick - since), Math.round(now - lastTick)]); lastTick = now; }, 50);
-  window.__longTasks = () => ({ longTasks: longTasks.filter(([t]) => t > 0), stalls: stalls.filter(([t]) => t > 0) });
+  window.__longTasks = () => ({ longTasks: longTasks.filter(([t]) => t > 0), stalls: stalls.filter(([t]) => t > 0), frames: frames.filter(([t, d]) => t > 0 && d >= 100) });
   window.__frameGaps = {
     reset() { since = performance.now(); for (const w of watched.values()) { w.maxGap = 0; w.maxCbGap = 0; w.maxGapEnd = 0; w.swaps = []; w.frames = 0; if (w.last) w.last = since; if (w.lastCb) w.lastCb = since; } },
     report() {
@@ -129,7 +135,8 @@ async function tilesFlowing(page: Page, n: number, freshMs = 1000): Promise<bool
 }
 
 async function join(name: string): Promise<Page> {
-  const initScripts = [TRACK_PEER_CONNECTIONS, FRAME_GAPS, ...(process.env.STATS_TIMELINE ? [STATS_LOG] : [])];
+  const WS_TIMES = `(() => { const slow = (window.__slowWs = []); const d = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage'); Object.defineProperty(WebSocket.prototype, 'onmessage', { set(h) { d.set.call(this, (ev) => { const t = performance.now(); h(ev); const dt = performance.now() - t; if (dt > 20) { let type = '?'; try { type = JSON.parse(ev.data).type; } catch {} slow.push(type + ' ' + Math.round(dt) + 'ms @' + Math.round(t)); } }); }, get() { return d.get.call(this); } }); })();`;
+  const initScripts = [TRACK_PEER_CONNECTIONS, FRAME_GAPS, ...(process.env.STATS_TIMELINE ? [STATS_LOG] : []), ...(process.env.LONG_TASKS ? [WS_TIMES] : [])];
   const { context, page } = await joinAs(browser, link, name, { viewport: { width: 800, height: 450 }, initScripts });
   if (process.env.PAGE_LOG) page.on('console', (m) => m.text().startsWith('media path') && console.log(`  [${name} ${Date.now() % 100000}] ${m.text()}`));
   people.push({ name, context, page });
@@ -179,7 +186,7 @@ test('the fifth escalates the room: no tile stops for 2 s (target 1 s), then onl
   console.log(`  escalation settled on every page ${settledMs} ms after the fifth opened the link`);
   for (const r of report) console.log(`  ${r.name}: longest gap per tile ${r.gaps.map((g) => `${g.maxGapMs} ms (ended at ${g.gapEndedAt}, swapped at ${g.swappedAt.join('/')}; callbacks ${g.callbackGapMs} ms apart)`).join(', ')}`);
   console.log(`  longest gap between presented frames on any tile during the switch: ${longest} ms (target < ${TARGET_GAP_MS} ms: ${longest < TARGET_GAP_MS ? 'met' : 'MISSED'})`);
-  if (process.env.LONG_TASKS) for (const { name, page } of people.slice(0, 4)) console.log(name, JSON.stringify(await page.evaluate(() => (window as unknown as { __longTasks(): unknown }).__longTasks())));
+  if (process.env.LONG_TASKS) for (const { name, page } of people.slice(0, 4)) console.log(name, JSON.stringify(await page.evaluate(() => (window as unknown as { __longTasks(): unknown }).__longTasks())), JSON.stringify(await page.evaluate(() => (window as unknown as { __slowWs: string[] }).__slowWs)));
   if (process.env.STATS_TIMELINE) for (const { name, page } of people.slice(0, 4)) console.log(`--- ${name}\n${await statsTimeline(page, 2000, 9000)}`);
   for (const r of report) for (const g of r.gaps) assert.ok(g.maxGapMs < MAX_GAP_MS, `${r.name}: tile ${g.sessionId} stopped for ${g.maxGapMs} ms`);
   for (const { name, page } of people) {

@@ -152,6 +152,9 @@ test('the fifth escalates; relay messages go to the relay; acks of the switch ep
   const actions = room.connect(who(5), 5);
   assert.equal(actions.find((a) => a.kind === 'relay-open'), { kind: 'relay-open', epoch: 2 });
   assert.equal(modes(actions, 'session-1'), [{ type: 'mode', path: 'relay', warm: true, phase: 'switching', epoch: 2 }]);
+  // The switch before the newcomer: told of it first, a mesh client would start a link to it.
+  assert.equal(types(sent(actions, 'session-1')), ['mode', 'peer-joined']);
+  assert.equal(types(sent(actions, 'session-5')), ['welcome'], 'the newcomer: its welcome only');
 
   const offer = { type: 'relay-offer' as const, sdp: 'v=0\r\n', epoch: 2 };
   assert.equal(room.receive('session-3', offer, 6), [{ kind: 'relay-message', sessionId: 'session-3', message: offer }]);

@@ -106,10 +106,13 @@ export class RoomSignalling {
       if (this.#media.relayOpen) actions.push({ kind: 'relay-leave', sessionId: old.sessionId });
     }
     const session: Session = { ...joiner, joinedAt: now, connected: true, droppedAt: 0 };
-    actions.push(...this.#broadcast({ type: 'peer-joined', peer: info(session) }));
     this.#sessions.set(session.sessionId, session);
-    // The newcomer learns the mode from its welcome, which comes after any change its arrival made.
-    actions.push(...this.#observe(now, session.sessionId), this.#welcome(session));
+    // Those already here learn of a mode change the newcomer causes before they learn of the newcomer:
+    // told of it first, a client in a mesh starts a link to it (a new RTCPeerConnection, 40–135 ms of
+    // each page's main thread in escalation.e2e.ts, the CPU the switch needs) that the switch then
+    // closes unused. The newcomer learns the mode from its welcome, which comes after.
+    actions.push(...this.#observe(now, session.sessionId));
+    actions.push(...this.#broadcast({ type: 'peer-joined', peer: info(session) }, session.sessionId), this.#welcome(session));
     return actions;
   }
 
