@@ -21,11 +21,14 @@
  * switch; PAGE_LOG=1 prints the pages' media-path changes; LONG_TASKS=1 their main-thread long tasks,
  * long animation frames (≥ 100 ms) with the scripts in them, and signalling messages whose handler took
  * over 20 ms (measured: `peer-joined` 90–130 ms and `mode` 100–150 ms of each page's main thread when the
- * fifth joins, `slots` up to 90 ms; closing the mesh links after the switch 240–270 ms).
+ * fifth joins, `slots` up to 90 ms; closing the mesh links after the switch 240–270 ms);
+ * PAGE_PROFILE=<dir> writes the first four pages' JavaScript CPU profiles over the switch (source-map
+ * them with dist/client/assets/*.map).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { RelayProcess, TRACK_PEER_CONNECTIONS, expectScreenShare, fakeCameraFile, freePort, joinAs, launchBrowser, sleep, until } from './harness.ts';
 import { STATS_LOG, resetStats, statsTimeline } from './stats-log.ts';
 
@@ -101,6 +104,15 @@ const FRAME_GAPS = `(() => {
 type Gap = { sessionId: string; frames: number; maxGapMs: number; width: number; gapEndedAt: number; swappedAt: number[]; callbackGapMs: number };
 type PcInfo = { relay: boolean; state: string; videoFrames: number; videoBytes: number; videoMids: Record<string, number> };
 
+/** Starts sampling the page's JavaScript (every 200 µs), for PAGE_PROFILE. */
+async function startProfile(page: Page): Promise<CDPSession> {
+  const c = await page.context().newCDPSession(page);
+  await c.send('Profiler.enable');
+  await c.send('Profiler.setSamplingInterval', { interval: 200 });
+  await c.send('Profiler.start');
+  return c;
+}
+
 const gaps = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { report(): Gap[] } }).__frameGaps.report());
 const resetGaps = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { reset(): void } }).__frameGaps.reset());
 
@@ -170,6 +182,7 @@ test('four participants are a mesh; the fourth warms the room: idle relay connec
 test('the fifth escalates the room: no tile stops for 2 s (target 1 s), then only the relay connection is left', async () => {
   await Promise.all(people.map(({ page }) => resetGaps(page)));
   if (process.env.STATS_TIMELINE) await Promise.all(people.map(({ page }) => resetStats(page)));
+  const cdps = process.env.PAGE_PROFILE ? await Promise.all(people.map(({ page }) => startProfile(page))) : [];
   const t0 = Date.now();
   await join('Ed');
   const settledMs = await until('every page on the relay, settled', 30_000, async () => {
@@ -178,6 +191,7 @@ test('the fifth escalates the room: no tile stops for 2 s (target 1 s), then onl
   }, () => Promise.all(people.map(({ page }) => pathOf(page))));
   // The switch is over on a page when it acked (every tile swapped); one more second covers the last swap's first frame.
   await sleep(1000);
+  for (const [i, c] of cdps.entries()) writeFileSync(`${process.env.PAGE_PROFILE}/page-${i}.cpuprofile`, JSON.stringify((await c.send('Profiler.stop')).profile));
   // Tiles of the four who were there all along (the fifth's tile is new: it has no gap to measure).
   const fifth = await people[4]!.page.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-session-id');
   const report = await Promise.all(people.slice(0, 4).map(async ({ name, page }) => ({ name, gaps: (await gaps(page)).filter((g) => g.sessionId !== fifth) })));

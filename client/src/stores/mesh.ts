@@ -48,6 +48,8 @@ type Link = {
   info: StreamsMessage | null;
   /** We told the remote we no longer need its camera video on this link (it shows it from the relay). */
   releasedCamera: boolean;
+  /** The camera encoding last applied to this link's sender (tuneCameras), so an unchanged one costs nothing. */
+  tuned: { sender: RTCRtpSender; key: string } | null;
 };
 
 type Entry = {
@@ -135,15 +137,22 @@ export function createMesh(options: MeshOptions) {
     if (sender && !(await setSenderActive(sender, wanted))) console.warn('mesh: could not change the camera encoding of a link');
   };
 
-  /** Each link's camera encoding shrinks as links grow (lib/videoQuality.ts); run on connect and every tick. */
+  /**
+   * Each link's camera encoding shrinks as links grow (lib/videoQuality.ts); run on connect and every
+   * tick, it touches a sender only when its encoding should change. Chromium's getParameters() is
+   * synchronous and waits for the WebRTC threads: on a starved page (five browsers on two cores, mid
+   * switch) one call took tens of ms, 4 links × 1/s added up to 240 ms of main thread in 6 s.
+   */
   const tuneCameras = () => {
     const track = media.stream()?.getVideoTracks()[0];
     const links = [...entries.values()].flatMap((e) => (e.link?.peer.connected ? [e.link] : []));
     if (!track || links.length === 0) return;
     const encoding = meshEncoding(track.getSettings().height ?? 0, links.length);
+    const key = `${encoding.scaleResolutionDownBy}/${encoding.maxBitrate}/${encoding.maxFramerate}`;
     for (const link of links) {
       const sender = link.peer._pc.getSenders().find((s) => s.track === track);
-      if (sender) void applyMeshEncoding(sender, encoding);
+      if (!sender || (link.tuned?.sender === sender && link.tuned.key === key)) continue;
+      void applyMeshEncoding(sender, encoding).then((ok) => ok && (link.tuned = { sender, key }));
     }
   };
 
@@ -151,7 +160,7 @@ export function createMesh(options: MeshOptions) {
     entry.link?.peer.destroy();
     const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
     const peer = new SimplePeer({ initiator, trickle: true, objectMode: true, config: { iceServers }, streams: outbound }) as Peer;
-    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false };
+    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false, tuned: null };
     entry.link = link;
     entry.set.connected(false);
     entry.set.cameraDecoding(false);
@@ -159,6 +168,8 @@ export function createMesh(options: MeshOptions) {
     const current = () => entry.link === link;
 
     peer.on('signal', (data: SimplePeer.SignalData) => {
+      // A (re)negotiation may hand the sender new parameters: tune it again at the next tick.
+      if ((data as { type?: string }).type !== 'candidate') link.tuned = null;
       if (current()) options.sendSignal(sessionId, data as unknown as Record<string, unknown>);
     });
     peer.on('connect', () => {
