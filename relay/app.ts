@@ -75,6 +75,7 @@ export function createRelay(deps: RelayDeps): Relay {
       },
       core: deps.load ? { subscriptions: { selector: { capacity: deps.load.limit } } } : undefined,
       audioFrames: config.audioFrames,
+      largeRoom: config.largeRoom,
     },
   );
 
@@ -91,6 +92,12 @@ export function createRelay(deps: RelayDeps): Relay {
       { name: 'palabre_relay_rooms', help: 'Rooms with a relay (warm or carrying media).', type: 'gauge', samples: [{ value: r.rooms }] },
       { name: 'palabre_relay_peers', help: 'Relay connections (one per session on the relay).', type: 'gauge', samples: [{ value: r.peers }] },
       { name: 'palabre_relay_capacity_level', help: 'Capacity level: 0 forwards everything; higher levels forward smaller layers, then fewer videos (relay over capacity).', type: 'gauge', samples: [{ value: deps.load?.level() ?? 0 }] },
+      {
+        name: 'palabre_relay_rtp_received_total',
+        help: 'RTP packets the relay received from publishers, by kind (padding: padding-only video packets, browsers probing their uplink).',
+        type: 'counter',
+        samples: Object.entries(hub.relays.received()).map(([kind, value]) => ({ labels: { kind }, value })),
+      },
       { name: 'palabre_relay_session_errors_total', help: 'Relay connections that failed (offers the relay could not answer…).', type: 'counter', samples: [{ value: hub.relays.counters.sessionErrors }] },
       { name: 'palabre_signal_rejected_total', help: 'Signalling frames rejected, by reason.', type: 'counter', samples: Object.entries(hub.counters.rejected).map(([reason, value]) => ({ labels: { reason }, value })) },
       { name: 'palabre_yjs_updates_total', help: 'Yjs updates applied.', type: 'counter', samples: [{ value: docs.counters.applied }] },

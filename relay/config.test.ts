@@ -19,6 +19,8 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.is(loadConfig({ RELAY_CAPACITY: 'off' }).capacityLimit, false);
   assert.is(c.audioFrames, 'auto');
   assert.is(loadConfig({ RELAY_AUDIO_FRAME_MS: '60' }).audioFrames, 60);
+  assert.is(c.largeRoom, 25);
+  assert.is(loadConfig({ RELAY_LARGE_ROOM: '2' }).largeRoom, 2);
   assert.throws(() => loadConfig({ RELAY_AUDIO_FRAME_MS: '30' }), (e: unknown) => e instanceof ConfigError);
 });
 

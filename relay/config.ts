@@ -30,6 +30,7 @@ const schema = z.object({
   RELAY_SHED: z.enum(['off', 'on']).default('on'),
   RELAY_CAPACITY: z.enum(['off', 'on']).default('on'),
   RELAY_AUDIO_FRAME_MS: z.enum(['auto', '20', '40', '60']).default('auto'),
+  RELAY_LARGE_ROOM: int(2, 1000).default(25),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -66,6 +67,8 @@ export type Config = {
   capacityLimit: boolean;
   /** The Opus frame length the relay asks of microphones (sfu/transport/negotiation.ts). */
   audioFrames: 'auto' | 20 | 40 | 60;
+  /** Relay connections above which `auto` asks for 60 ms frames. */
+  largeRoom: number;
   /** The relay's own WebRTC endpoint (relay mode). */
   rtc: RtcConfig;
   logLevel: LogLevel;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shedLoad: e.RELAY_SHED === 'on',
     capacityLimit: e.RELAY_CAPACITY === 'on',
     audioFrames: e.RELAY_AUDIO_FRAME_MS === 'auto' ? 'auto' : (Number(e.RELAY_AUDIO_FRAME_MS) as 20 | 40 | 60),
+    largeRoom: e.RELAY_LARGE_ROOM,
     rtc: {
       portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
       announcedIp: e.RTC_ANNOUNCED_IP,

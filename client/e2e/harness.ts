@@ -42,6 +42,13 @@ export class RelayProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** A sample of the relay's /metrics: `name`, with `labels` as written there (e.g. `{kind="audio"}`). */
+  async metric(name: string, labels = ''): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+  }
+
   async start(): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'relay', 'main.ts')], {
       cwd: root,

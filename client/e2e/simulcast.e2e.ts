@@ -142,6 +142,13 @@ test('on the relay, a 720p camera offers three layers and sends those viewers ne
     seen.push(`${step.viewport.width}×${step.viewport.height} window, tile ${await tileHeight()} px high → ${step.expect}p in ${decoded} ms, Ada sending ${step.rids} after ${Date.now() - t0} ms`);
   }
   console.log(`  Bo's view of Ada: ${seen.join('; ')}`);
+  // With transport-wide feedback Chromium probes its uplink with padding-only packets: what share of the
+  // relay's video ingress they are, with 720p on (printed, not asserted).
+  const received = () => Promise.all(['video', 'padding'].map((kind) => relay.metric('palabre_relay_rtp_received_total', `{kind="${kind}"}`)));
+  const [v0, p0] = await received();
+  await new Promise((r) => setTimeout(r, 5000));
+  const [v1, p1] = await received();
+  console.log(`  relay video ingress over 5 s: ${v1! - v0!} media packets, ${p1! - p0!} padding-only (${(((p1! - p0!) / Math.max(v1! - v0! + p1! - p0!, 1)) * 100).toFixed(1)} %)`);
 });
 
 test('on the relay, a muted microphone sends Opus DTX: a few packets a second instead of 50', async () => {

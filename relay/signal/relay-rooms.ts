@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../log.ts';
 import { RelayRoom } from '../sfu/transport/relay-room.ts';
-import type { RelayRoomOptions } from '../sfu/transport/relay-room.ts';
+import type { ReceivedPackets, RelayRoomOptions } from '../sfu/transport/relay-room.ts';
 import type { RelayClientMessage, ServerMessage } from './protocol.ts';
 
 export type SendToSession = (roomId: string, sessionId: string, message: ServerMessage) => void;
@@ -15,6 +15,8 @@ export type SendToSession = (roomId: string, sessionId: string, message: ServerM
 export class RelayRooms {
   readonly #rooms = new Map<string, RelayRoom>();
   readonly counters = { opened: 0, sessionErrors: 0 };
+  /** RTP received by rooms already closed (received() adds the open ones'). */
+  readonly #receivedClosed: ReceivedPackets = { audio: 0, video: 0, padding: 0 };
 
   constructor(
     readonly options: RelayRoomOptions,
@@ -27,6 +29,13 @@ export class RelayRooms {
     let peers = 0;
     for (const r of this.#rooms.values()) peers += r.size;
     return { rooms: this.#rooms.size, peers };
+  }
+
+  /** RTP packets received from publishers by every relay room since start (a counter: closed rooms included). */
+  received(): ReceivedPackets {
+    const sum = { ...this.#receivedClosed };
+    for (const r of this.#rooms.values()) for (const k of ['audio', 'video', 'padding'] as const) sum[k] += r.received[k];
+    return sum;
   }
 
   has(roomId: string): boolean {
@@ -44,6 +53,7 @@ export class RelayRooms {
         this.send(roomId, sessionId, { type: 'error', code: 'relay-failed', message: `the relay connection failed: ${err.message}`.slice(0, 300), fatal: false });
       });
       created.once('closed', () => {
+        for (const k of ['audio', 'video', 'padding'] as const) this.#receivedClosed[k] += created.received[k];
         if (this.#rooms.get(roomId) === created) this.#rooms.delete(roomId);
       });
       this.#rooms.set(roomId, created);

@@ -27,9 +27,9 @@ let switchEpoch = 0;
 const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 const is = (want: Partial<ModeMessage>) => (m: ModeMessage) => Object.entries(want).every(([k, v]) => m[k as keyof ModeMessage] === v);
 
-async function metric(name: string): Promise<number> {
+async function metric(name: string, labels = ''): Promise<number> {
   const text = (await http(relay, '/metrics')).text;
-  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return Number(new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 /** What `p` received from everyone else in `group`, through its slots. */
@@ -151,6 +151,9 @@ test('two leave; after the hold time the room switches back to mesh, everyone ac
   for (const m of cooled) assert.equal(m, { type: 'mode', path: 'mesh', warm: false, phase: 'settled', epoch: 6 });
   assert.is(await metric('palabre_relay_rooms'), 0, 'the relay room is closed');
   assert.is(await metric('palabre_relay_peers'), 0);
+  // What the relay received stays counted once its room is gone (werift clients send no padding).
+  const received = await Promise.all(['audio', 'video', 'padding'].map((kind) => metric('palabre_relay_rtp_received_total', `{kind="${kind}"}`)));
+  assert.ok(received[0]! > 100 && received[1]! > 100 && received[2] === 0, `RTP received by kind: ${received.join(', ')}`);
   console.log(`  back in mesh ${heldMs} ms after two left; settled and relay closed at ${elapsed()}`);
 });
 

@@ -317,7 +317,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       publishing = false;
       for (const t of Object.values(senders)) void t?.sender.replaceTrack(null).catch(() => undefined);
     },
-    /** Re-offers with the current epoch (the relay ignores offers of an older one). */
+    /** Re-offers with the current epoch (the relay ignores offers of an older one); also on the relay's `relay-reoffer` (it would answer differently now). */
     reoffer() {
       if (pc()) requestOffer();
     },

@@ -88,6 +88,9 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
       case 'relay-candidate':
         void relay.candidate(message.candidate);
         break;
+      case 'relay-reoffer':
+        relay.reoffer();
+        break;
       case 'slots':
         relay.setSlots(message);
         break;

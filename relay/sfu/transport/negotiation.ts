@@ -39,7 +39,7 @@ export function answerText(sdp: string, announcedIp: string | undefined, audioFr
 /** The microphones' frame length setting: `auto`, or a fixed one (ms). */
 export type AudioFrameSetting = 'auto' | 20 | 40 | 60;
 
-/** Rooms larger than this get 60 ms audio frames under `auto`. */
+/** Rooms larger than this get 60 ms audio frames under `auto` (RELAY_LARGE_ROOM). */
 export const LARGE_ROOM = 25;
 
 /**
@@ -47,7 +47,7 @@ export const LARGE_ROOM = 25;
  * relay connections. Under `auto`, 60 ms above LARGE_ROOM: at 25 the three loudest talkers cost the
  * relay 3,750 audio deliveries a second at 20 ms, at 150 they cost 22,500, all of a core here.
  */
-export function audioFrameMs(participants: number, setting: AudioFrameSetting = 'auto'): number {
+export function audioFrameMs(participants: number, setting: AudioFrameSetting = 'auto', largeRoom = LARGE_ROOM): number {
   if (setting !== 'auto') return setting;
-  return participants > LARGE_ROOM ? 60 : DEFAULT_AUDIO_FRAME_MS;
+  return participants > largeRoom ? 60 : DEFAULT_AUDIO_FRAME_MS;
 }

@@ -16,7 +16,7 @@
  *   relay → client   relay-answer {sdp, offerId?}   relay-candidate {candidate | null}
  *                    slots {audio: [{mid, sessionId}], video: [{mid, sessionId, source}]}
  *                    speaker {sessionId | null}   layers {source: 'camera', rids}
- *                    paused {videos: [{sessionId, source, reason}]}
+ *                    paused {videos: [{sessionId, source, reason}]}   relay-reoffer {}
  *
  * `layers` (our addition, "dynacast"): the simulcast layers of its camera anyone needs, lowest first;
  * the client stops encoding the others (select/publisher-layers.ts); none, when nobody shows it.
@@ -126,8 +126,12 @@ export type PausedVideo = { sessionId: string; source: VideoSource; reason: Paus
 /** Every video paused for this subscriber now (empty: none). */
 export type PausedMessage = { type: 'paused'; videos: PausedVideo[] };
 
+/** The relay would answer differently now (a longer audio frame, the room having grown): offer again. */
+export type ReofferMessage = { type: 'relay-reoffer' };
+
 export type RelayServerMessage =
   | { type: 'relay-answer'; sdp: string; offerId?: number }
+  | ReofferMessage
   | { type: 'relay-candidate'; candidate: IceCandidate | null }
   | SlotsMessage
   | SpeakerMessage
@@ -137,6 +141,7 @@ export type RelayServerMessage =
 /** Schema of what the relay sends, for clients and tests (the relay builds these itself). */
 export const relayServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('relay-answer'), sdp, offerId: z.number().int().nonnegative().optional() }).strict(),
+  z.object({ type: z.literal('relay-reoffer') }).strict(),
   candidateMessage,
   z
     .object({

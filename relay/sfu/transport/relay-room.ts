@@ -26,6 +26,7 @@ import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
 import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
+import { isPaddingOnly } from '../forward/index.ts';
 import { audioFrameMs } from './negotiation.ts';
 import type { AudioFrameSetting } from './negotiation.ts';
 import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
@@ -51,8 +52,10 @@ export type RelayRoomOptions = {
   sendPath?: SendPath;
   /** NACK answers on the direct path. */
   retransmit?: RetransmitOptions;
-  /** The microphones' Opus frame length (negotiation.ts; default `auto`: 60 ms above 25 participants). */
+  /** The microphones' Opus frame length (negotiation.ts; default `auto`: 60 ms above `largeRoom` participants). */
   audioFrames?: AudioFrameSetting;
+  /** Relay connections above which a room is large (default LARGE_ROOM, 25). */
+  largeRoom?: number;
 };
 
 /**
@@ -60,6 +63,8 @@ export type RelayRoomOptions = {
  * both paths, relay/test/relay-mode.int.ts); 'werift' stays one option away should a browser disagree.
  */
 export const DEFAULT_SEND_PATH: SendPath = 'direct';
+
+export type ReceivedPackets = { audio: number; video: number; padding: number };
 
 export type RelayRoomEvents = { closed: []; 'session-error': [sessionId: string, error: Error] };
 
@@ -77,6 +82,9 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   /** publication key → the ids of its streams (simulcast layers), to know when the last one ends. */
   readonly #streams = new Map<string, Map<string, Publication>>();
   readonly #answered = new Set<string>();
+  /** The audio frame length each session's last answer asked for (ms), and sessions asked to offer again for a longer one. */
+  readonly #frames = new Map<string, number>();
+  readonly #reoffering = new Set<string>();
   readonly #lastKeyframeRequest = new Map<string, number>();
   readonly #views = new Map<string, readonly ViewTile[]>();
   readonly #now: () => number;
@@ -107,6 +115,9 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     if (this.sendPath === 'direct') this.#retransmit = new Retransmitter(options.retransmit);
   }
 
+  /** RTP packets received from publishers since the room opened: audio, video media, video padding only (browsers' bandwidth probes). */
+  readonly received: ReceivedPackets = { audio: 0, video: 0, padding: 0 };
+
   get size(): number {
     return this.#peers.size;
   }
@@ -136,8 +147,10 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           if (!peer && message.iceRestart) throw new IceRestartError(`no relay connection of ${sessionId} to restart`);
           peer ??= this.#join(sessionId);
           let sdp: string;
+          let frameMs: number;
           try {
-            sdp = await peer.answer(message.sdp, message.videoSources, audioFrameMs(this.#peers.size, this.options.audioFrames));
+            frameMs = this.#audioFrameMs();
+            sdp = await peer.answer(message.sdp, message.videoSources, frameMs);
           } catch (error) {
             // werift leaves a half-applied offer behind: start over, the client's next offer makes a new peer.
             peer.close();
@@ -147,6 +160,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           this.send(sessionId, { type: 'relay-answer', sdp, ...(message.offerId !== undefined ? { offerId: message.offerId } : {}) });
           if (!this.#answered.has(sessionId) && this.core) this.send(sessionId, { type: 'speaker', sessionId: this.core.dominant.current ?? null });
           this.#answered.add(sessionId);
+          this.#frames.set(sessionId, frameMs);
+          this.#askLongerFrames();
           const mids = peer.slotMids();
           this.#retransmit?.keepSlots(sessionId, [...mids.audio, ...mids.video]);
           this.core?.setSubscriber(sessionId, mids, (mid) => peer.slotInfo(mid));
@@ -211,6 +226,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     if (this.#peers.get(sessionId) !== peer) return;
     this.#peers.delete(sessionId);
     this.#answered.delete(sessionId);
+    this.#frames.delete(sessionId);
+    this.#reoffering.delete(sessionId);
     this.#views.delete(sessionId);
     for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
     this.core?.removeSession(sessionId, this.#now());
@@ -218,7 +235,30 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     this.#announce(this.#table.removeSession(sessionId));
   }
 
+  #audioFrameMs(): number {
+    return audioFrameMs(this.#peers.size, this.options.audioFrames, this.options.largeRoom);
+  }
+
+  /**
+   * Once the room has grown to want longer audio frames than earlier answers asked for, those sessions
+   * are asked to offer again (`relay-reoffer`), once: the first to join a large meeting are often the
+   * ones who talk most. Never the other way: a room shrinking back keeps its frames until each client
+   * offers again for reasons of its own, so a room hovering at the threshold renegotiates nothing.
+   */
+  #askLongerFrames(): void {
+    const want = this.#audioFrameMs();
+    for (const [sessionId, ms] of this.#frames) {
+      if (ms >= want || this.#reoffering.has(sessionId)) continue;
+      this.#reoffering.add(sessionId);
+      this.send(sessionId, { type: 'relay-reoffer' });
+    }
+    for (const sessionId of this.#reoffering) if ((this.#frames.get(sessionId) ?? 0) >= want) this.#reoffering.delete(sessionId);
+  }
+
   #onRtp(pub: Publication, packet: Uint8Array): void {
+    if (pub.kind === 'audio') this.received.audio++;
+    else if (isPaddingOnly(packet)) this.received.padding++;
+    else this.received.video++;
     const out = this.forwarder.onPacket(pub, packet, this.#now());
     // Video only: browsers NACK video; audio concealment beats a late resend.
     const retransmit = pub.kind === 'video' && out.length > 0 ? this.#retransmit : undefined;

@@ -58,6 +58,8 @@ export class TestClient {
   readonly speakers: Array<string | null> = [];
   /** Every `paused` message, in order, with when it came (Date.now()). */
   readonly paused: Array<PausedMessage & { at: number }> = [];
+  /** How many times the relay asked us to offer again (`relay-reoffer`). */
+  reoffers = 0;
   /** slot mid → its stream's continuity. */
   readonly streams = new Map<string, SlotStream>();
   #audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -146,6 +148,9 @@ export class TestClient {
         return;
       case 'paused':
         this.paused.push({ ...message, at: Date.now() });
+        return;
+      case 'relay-reoffer':
+        this.reoffers++;
         return;
     }
   }
