@@ -72,6 +72,7 @@ export function createRelay(deps: RelayDeps): Relay {
         icePortRange: config.rtc.portRange,
         announcedIp: config.rtc.announcedIp,
         iceAdditionalHostAddresses: config.rtc.hostAddresses.length > 0 ? config.rtc.hostAddresses : undefined,
+        transportCc: config.transportCc,
       },
       core: deps.load ? { subscriptions: { selector: { capacity: deps.load.limit } } } : undefined,
       audioFrames: config.audioFrames,

@@ -21,6 +21,8 @@ test('loadConfig() has embedded defaults for everything', () => {
   assert.is(loadConfig({ RELAY_AUDIO_FRAME_MS: '60' }).audioFrames, 60);
   assert.is(c.largeRoom, 25);
   assert.is(loadConfig({ RELAY_LARGE_ROOM: '2' }).largeRoom, 2);
+  assert.is(c.transportCc, true);
+  assert.is(loadConfig({ RELAY_TRANSPORT_CC: 'off' }).transportCc, false);
   assert.throws(() => loadConfig({ RELAY_AUDIO_FRAME_MS: '30' }), (e: unknown) => e instanceof ConfigError);
 });
 

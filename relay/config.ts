@@ -31,6 +31,7 @@ const schema = z.object({
   RELAY_CAPACITY: z.enum(['off', 'on']).default('on'),
   RELAY_AUDIO_FRAME_MS: z.enum(['auto', '20', '40', '60']).default('auto'),
   RELAY_LARGE_ROOM: int(2, 1000).default(25),
+  RELAY_TRANSPORT_CC: z.enum(['off', 'on']).default('on'),
   RTC_PORT_MIN: int(1, 65535).optional(),
   RTC_PORT_MAX: int(1, 65535).optional(),
   RTC_ANNOUNCED_IP: z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
@@ -69,6 +70,8 @@ export type Config = {
   audioFrames: 'auto' | 20 | 40 | 60;
   /** Relay connections above which `auto` asks for 60 ms frames. */
   largeRoom: number;
+  /** Transport-wide congestion control feedback to publishers (sfu/transport/transport-cc.ts). */
+  transportCc: boolean;
   /** The relay's own WebRTC endpoint (relay mode). */
   rtc: RtcConfig;
   logLevel: LogLevel;
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     capacityLimit: e.RELAY_CAPACITY === 'on',
     audioFrames: e.RELAY_AUDIO_FRAME_MS === 'auto' ? 'auto' : (Number(e.RELAY_AUDIO_FRAME_MS) as 20 | 40 | 60),
     largeRoom: e.RELAY_LARGE_ROOM,
+    transportCc: e.RELAY_TRANSPORT_CC === 'on',
     rtc: {
       portRange: e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
       announcedIp: e.RTC_ANNOUNCED_IP,

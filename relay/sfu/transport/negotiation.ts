@@ -8,7 +8,8 @@
  *   use it (measured before transport-wide feedback existed here: a 45 kb/s 360p layer arrived at
  *   200–950 kb/s). The transport-wide sequence number is accepted everywhere (transport-cc.ts).
  * - Feedback formats: werift's own transport-cc generator stays off; the answer's text asks for it on
- *   publications (transport-cc.ts).
+ *   publications (transport-cc.ts), unless RELAY_TRANSPORT_CC=off: browsers then estimate their upload
+ *   from loss alone and send no padding-only probes.
  * - Opus DTX on the microphones the relay receives, and their frame length (opus-dtx.ts): 20 ms, or
  *   60 ms in rooms of more than LARGE_ROOM (`auto`, the default of RELAY_AUDIO_FRAME_MS), decided at
  *   each answer from the room's size then; the announced address on host candidates (candidates.ts).
@@ -32,8 +33,9 @@ export function acceptTransceiver(t: RTCRtpTransceiver): void {
 }
 
 /** The answer werift wrote, as the client gets it. */
-export function answerText(sdp: string, announcedIp: string | undefined, audioFrameMs = DEFAULT_AUDIO_FRAME_MS): string {
-  return withTransportCcFeedback(withOpusDtx(announceSdp(sdp, announcedIp), audioFrameMs));
+export function answerText(sdp: string, announcedIp: string | undefined, audioFrameMs = DEFAULT_AUDIO_FRAME_MS, transportCc = true): string {
+  const text = withOpusDtx(announceSdp(sdp, announcedIp), audioFrameMs);
+  return transportCc ? withTransportCcFeedback(text) : text;
 }
 
 /** The microphones' frame length setting: `auto`, or a fixed one (ms). */

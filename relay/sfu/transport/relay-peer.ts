@@ -79,6 +79,8 @@ export type RelayPeerOptions = {
   iceUseIpv6?: boolean;
   /** 'werift' (RTCRtpSender.sendRtp) or 'direct' (direct-sender.ts); see RelayRoomOptions.sendPath. */
   sendPath?: SendPath;
+  /** Transport-wide congestion control feedback to publishers (transport-cc.ts; default true). */
+  transportCc?: boolean;
 };
 
 export type SendPath = 'werift' | 'direct';
@@ -142,8 +144,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
         // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (negotiation.ts).
         // Transport-wide CC: for what we receive (transport-cc.ts). Answered on slots too, where nothing
         // carries it: Chrome offers a later m-section only the extensions its earlier answers accepted.
-        audio: [useSdesMid(), useAudioLevelIndication(), useTransportWideCC()],
-        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime(), useTransportWideCC()],
+        audio: [useSdesMid(), useAudioLevelIndication(), ...(options.transportCc === false ? [] : [useTransportWideCC()])],
+        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime(), ...(options.transportCc === false ? [] : [useTransportWideCC()])],
       },
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
@@ -274,7 +276,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) throw new PeerClosedError(`peer of ${this.sessionId} closed while answering`);
     if (restart) this.#runIceChecks();
     this.#sync(videoSources);
-    return answerText(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp, audioFrameMs);
+    return answerText(this.#pc.localDescription?.sdp ?? answer.sdp, this.options.announcedIp, audioFrameMs, this.options.transportCc !== false);
   }
 
   #restartIce(): void {

@@ -105,4 +105,33 @@ test('a publisher that numbers its packets gets transport-wide feedback about ev
   }
 });
 
+test('with transport-wide feedback off, the answer asks none and none is sent', async () => {
+  const clients = new Map<string, TestClient>();
+  let answer = '';
+  const room = new RelayRoom('room-no-twcc', (sessionId, message) => {
+    if (message.type === 'relay-answer') answer = message.sdp;
+    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
+  }, { peer: { ...LOOPBACK_PEER_CONFIG, transportCc: false } });
+  const publisher = new TestClient(P, 1, { audio: 1, video: 1 }, { videoBytes: 1000, transportCc: true });
+  clients.set(P, publisher);
+  try {
+    publisher.pc.onIceCandidate.subscribe((c) => {
+      if (c) void room.handle(P, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
+    });
+    await room.handle(P, { type: 'relay-offer', sdp: await publisher.offer(), epoch: 1 });
+    await waitFor('connected', () => publisher.pc.connectionState === 'connected');
+    assert.not.ok(answer.includes(TRANSPORT_CC_URI) || answer.includes('transport-cc'), 'neither the extension nor the feedback format');
+    let reports = 0;
+    publisher.pc.dtlsTransports[0]!.onRtcp.subscribe((packet: RtcpPacket) => {
+      if (packet.type === 205 && (packet as { feedback?: unknown }).feedback instanceof TransportWideCC) reports++;
+    });
+    publisher.startPublishing();
+    await sleep(1000);
+    assert.is(reports, 0);
+  } finally {
+    await publisher.close();
+    room.close();
+  }
+});
+
 test.run();
