@@ -27,6 +27,7 @@ import { CoreForwarder } from './core-forwarder.ts';
 import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
 import { isPaddingOnly } from '../forward/index.ts';
+import { AudioFrames } from './audio-frames.ts';
 import { audioFrameMs } from './negotiation.ts';
 import type { AudioFrameSetting } from './negotiation.ts';
 import type { RelayClientMessage, RelayServerMessage, SlotsMessage } from './protocol.ts';
@@ -82,9 +83,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   /** publication key → the ids of its streams (simulcast layers), to know when the last one ends. */
   readonly #streams = new Map<string, Map<string, Publication>>();
   readonly #answered = new Set<string>();
-  /** The audio frame length each session's last answer asked for (ms), and sessions asked to offer again for a longer one. */
-  readonly #frames = new Map<string, number>();
-  readonly #reoffering = new Set<string>();
+  /** Who to ask to offer again for longer audio frames (audio-frames.ts). */
+  readonly #frames = new AudioFrames();
   readonly #lastKeyframeRequest = new Map<string, number>();
   readonly #views = new Map<string, readonly ViewTile[]>();
   readonly #now: () => number;
@@ -160,8 +160,8 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
           this.send(sessionId, { type: 'relay-answer', sdp, ...(message.offerId !== undefined ? { offerId: message.offerId } : {}) });
           if (!this.#answered.has(sessionId) && this.core) this.send(sessionId, { type: 'speaker', sessionId: this.core.dominant.current ?? null });
           this.#answered.add(sessionId);
-          this.#frames.set(sessionId, frameMs);
-          this.#askLongerFrames();
+          this.#frames.answered(sessionId, frameMs);
+          for (const s of this.#frames.toAsk(this.#audioFrameMs())) this.send(s, { type: 'relay-reoffer' });
           const mids = peer.slotMids();
           this.#retransmit?.keepSlots(sessionId, [...mids.audio, ...mids.video]);
           this.core?.setSubscriber(sessionId, mids, (mid) => peer.slotInfo(mid));
@@ -226,8 +226,7 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     if (this.#peers.get(sessionId) !== peer) return;
     this.#peers.delete(sessionId);
     this.#answered.delete(sessionId);
-    this.#frames.delete(sessionId);
-    this.#reoffering.delete(sessionId);
+    this.#frames.forget(sessionId);
     this.#views.delete(sessionId);
     for (const k of [...this.#streams.keys()]) if (k.startsWith(`${sessionId}/`)) this.#streams.delete(k);
     this.core?.removeSession(sessionId, this.#now());
@@ -237,22 +236,6 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
 
   #audioFrameMs(): number {
     return audioFrameMs(this.#peers.size, this.options.audioFrames, this.options.largeRoom);
-  }
-
-  /**
-   * Once the room has grown to want longer audio frames than earlier answers asked for, those sessions
-   * are asked to offer again (`relay-reoffer`), once: the first to join a large meeting are often the
-   * ones who talk most. Never the other way: a room shrinking back keeps its frames until each client
-   * offers again for reasons of its own, so a room hovering at the threshold renegotiates nothing.
-   */
-  #askLongerFrames(): void {
-    const want = this.#audioFrameMs();
-    for (const [sessionId, ms] of this.#frames) {
-      if (ms >= want || this.#reoffering.has(sessionId)) continue;
-      this.#reoffering.add(sessionId);
-      this.send(sessionId, { type: 'relay-reoffer' });
-    }
-    for (const sessionId of this.#reoffering) if ((this.#frames.get(sessionId) ?? 0) >= want) this.#reoffering.delete(sessionId);
   }
 
   #onRtp(pub: Publication, packet: Uint8Array): void {
