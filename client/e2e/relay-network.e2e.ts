@@ -7,11 +7,10 @@
  * not a rebuilt link), the video of every other participant must flow again, and the room must be
  * connected again. The time from link-up to every tile decoding again is printed.
  *
- * The relay runs with RELAY_LARGE_ROOM=2, so the room of three is a large one: Ada's and Bo's warm relay
- * connections were answered for 20 ms audio frames, but the offers they make to publish, once Cy has
- * joined, are answered with 60 ms (measured: the same rates with the client ignoring `relay-reoffer`,
- * whose path audio-frames.int.ts covers). Before the outage each page's microphone is checked to send
- * Opus at 60 ms frames, ~16.7 packets/s, not 50.
+ * Before the outage, longer audio frames as the room grows: the relay runs with RELAY_LARGE_ROOM=3, so
+ * the three pages publish Opus at 20 ms frames (~50 packets/s); a fourth makes the room large, the
+ * relay asks the three to offer again (`relay-reoffer`), and every microphone then sends 60 ms frames
+ * (~16.7 packets/s); the fourth leaves again.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,7 +21,7 @@ import { setLoopback, skipUnlessLoopbackOnly, withRelayAndBrowser } from './outa
 
 const OUTAGE_MS = 12_000;
 const T0 = Date.now();
-const { relay, browser } = withRelayAndBrowser(test, { RELAY_MODE: 'on', MESH_MAX: '2', RTC_HOST_ADDRESSES: '127.0.0.1', RELAY_LARGE_ROOM: '2' });
+const { relay, browser } = withRelayAndBrowser(test, { RELAY_MODE: 'on', MESH_MAX: '2', RTC_HOST_ADDRESSES: '127.0.0.1', RELAY_LARGE_ROOM: '3' });
 const pages: Page[] = [];
 
 /**
@@ -123,7 +122,16 @@ const allFlowing = (now: RelayView[], base: RelayView[], growth: number) =>
     return tiles.length === 2 && tiles.every(([id, t]) => t.frames - (base[i]!.frames[id]?.track === t.track ? base[i]!.frames[id]!.frames : 0) >= growth);
   });
 
-test('three pages on the relay, a large room: every microphone sends 60 ms frames (~16.7 packets/s)', async () => {
+/** Each page's audio packets/s to the relay over 3 s. */
+async function audioRates(list: Page[]): Promise<number[]> {
+  const start = await Promise.all(list.map(audioPacketsSent));
+  const t = Date.now();
+  await sleep(3000);
+  const end = await Promise.all(list.map(audioPacketsSent));
+  return end.map((n, i) => ((n - start[i]!) * 1000) / (Date.now() - t));
+}
+
+test('three pages on the relay at 20 ms audio frames; a fourth makes the room large: the relay asks the three to offer again, and they send 60 ms frames', async () => {
   if (skipUnlessLoopbackOnly()) return;
   const link = await relay().createRoom();
   for (const name of ['Ada', 'Bo', 'Cy']) {
@@ -133,13 +141,22 @@ test('three pages on the relay, a large room: every microphone sends 60 ms frame
   }
   await until('every page on the relay, settled', 30_000, async () => (await Promise.all(pages.map(pathOf))).every((p) => p === 'connected/relay/settled') || false, () => Promise.all(pages.map(pathOf)));
   await until('only the relay connection', 30_000, async () => (await views()).every((v) => v.open === 1) || false, diagnosis);
-  const start = await Promise.all(pages.map(audioPacketsSent));
-  const t = Date.now();
-  await sleep(3000);
-  const end = await Promise.all(pages.map(audioPacketsSent));
-  const rates = end.map((n, i) => ((n - start[i]!) * 1000) / (Date.now() - t));
-  console.log(`  audio packets/s to the relay at 60 ms frames: ${rates.map((r) => r.toFixed(1)).join(', ')}`);
-  for (const r of rates) assert.ok(r > 12 && r < 22, `${r.toFixed(1)} packets/s: 60 ms frames send 16.7 (20 ms ones 50)`);
+  const small = await audioRates(pages);
+  console.log(`  audio packets/s to the relay, a room of 3: ${small.map((r) => r.toFixed(1)).join(', ')}`);
+  for (const r of small) assert.ok(r > 40, `${r.toFixed(1)} packets/s: 20 ms frames send 50`);
+
+  // Di makes four: past RELAY_LARGE_ROOM=3. The three already publish, so nothing but the relay's
+  // relay-reoffer makes them offer again; Di's own answer asks 60 ms. Then Di leaves (the outage test
+  // wants three), and the frames stay long: the relay never asks back.
+  const di = await joinAs(browser(), link, 'Di', { viewport: { width: 640, height: 360 }, initScripts: [TRACK_PEER_CONNECTIONS] });
+  await until('Di on the relay', 30_000, async () => (await pathOf(di.page)).endsWith('/relay/settled') || false, () => pathOf(di.page));
+  const large = await until('60 ms frames on every page', 20_000, async () => {
+    const rates = await audioRates([...pages, di.page]);
+    return rates.every((r) => r > 12 && r < 22) ? rates : false;
+  }, () => audioRates([...pages, di.page]));
+  console.log(`  audio packets/s to the relay, a room of 4 (large): ${large.map((r) => r.toFixed(1)).join(', ')}`);
+  await di.context.close();
+  await until('three pages again, on the relay', 30_000, async () => (await views()).every((v) => Object.keys(v.frames).length === 2) || false, diagnosis);
 });
 
 test('after a 12 s network outage every relay connection heals by an ICE restart on the same connection', async () => {
