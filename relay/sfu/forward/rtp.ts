@@ -11,18 +11,25 @@ export function hasRtpPadding(bytes: Uint8Array): boolean {
   return ((bytes[0] ?? 0) & 0x20) !== 0;
 }
 
+/** The RTP header length (fixed part, CSRCs, extension block), or -1 if the packet is too short for it. */
+export function rtpHeaderLength(rtp: Uint8Array): number {
+  if (rtp.length < RTP_HEADER_SIZE) return -1;
+  let length = RTP_HEADER_SIZE + 4 * (rtp[0]! & 0x0f);
+  if (rtp[0]! & 0x10) {
+    if (length + 4 > rtp.length) return -1;
+    length += 4 + 4 * ((rtp[length + 2]! << 8) | rtp[length + 3]!);
+  }
+  return length <= rtp.length ? length : -1;
+}
+
 /**
  * A packet of padding only (a browser's bandwidth probe, RFC 3550 §5.1 P bit): the padding count in its
  * last byte reaches back over the whole payload. False for anything too short to tell.
  */
 export function isPaddingOnly(bytes: Uint8Array): boolean {
-  if (!hasRtpPadding(bytes) || bytes.length < RTP_HEADER_SIZE) return false;
-  let header = RTP_HEADER_SIZE + 4 * (bytes[0]! & 0x0f);
-  if (bytes[0]! & 0x10) {
-    if (header + 4 > bytes.length) return false;
-    header += 4 + 4 * ((bytes[header + 2]! << 8) | bytes[header + 3]!);
-  }
-  return header < bytes.length && header + bytes[bytes.length - 1]! >= bytes.length;
+  if (!hasRtpPadding(bytes)) return false;
+  const header = rtpHeaderLength(bytes);
+  return header >= 0 && header < bytes.length && header + bytes[bytes.length - 1]! >= bytes.length;
 }
 
 export function isRtp(bytes: Uint8Array): boolean {

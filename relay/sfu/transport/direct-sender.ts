@@ -27,9 +27,9 @@ import {
   SourceDescriptionItem,
 } from 'werift';
 import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, SrtpSession } from 'werift';
-import { absSendTime, stampAbsSendTime } from '../forward/index.ts';
+import { absSendTime, rtpHeaderLength, stampAbsSendTime } from '../forward/index.ts';
 import { iceSend } from './ice-send.ts';
-import { RtpSealer, rtpHeaderLength } from './srtp-sealer.ts';
+import { RtpSealer } from './srtp-sealer.ts';
 import { SlotSendStats, senderInfo } from './sender-report.ts';
 
 export type DirectSenderOptions = {

@@ -11,7 +11,7 @@
  * The view aliases werift's decrypt buffer: read it, copy it, never keep it or hand it to werift.
  */
 import type { RtpPacket } from 'werift';
-import { rtpHeaderLength } from './srtp-sealer.ts';
+import { rtpHeaderLength } from '../forward/index.ts';
 
 export function rawRtpBytes(rtp: RtpPacket): Uint8Array | undefined {
   const { header, payload } = rtp;

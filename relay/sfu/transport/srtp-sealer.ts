@@ -17,6 +17,7 @@
  */
 import { createCipheriv, createHmac } from 'node:crypto';
 import type { SrtpSession } from 'werift';
+import { rtpHeaderLength } from '../forward/index.ts';
 
 /** werift's local SRTP context (keys, profile, per-SSRC rollover state); werift doesn't export its name. */
 export type SrtpContext = SrtpSession['localContext'];
@@ -29,16 +30,6 @@ const GCM_TAG = 16;
 
 export class UnsupportedProfileError extends Error {
   override name = 'UnsupportedProfileError';
-}
-
-/** The RTP header length (fixed part, CSRCs, extension block), or -1 if the packet is too short for it. */
-export function rtpHeaderLength(rtp: Uint8Array): number {
-  let length = 12 + 4 * (rtp[0]! & 0x0f);
-  if (rtp[0]! & 0x10) {
-    if (length + 4 > rtp.length) return -1;
-    length += 4 + 4 * ((rtp[length + 2]! << 8) | rtp[length + 3]!);
-  }
-  return length <= rtp.length ? length : -1;
 }
 
 export class RtpSealer {
