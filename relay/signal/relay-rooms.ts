@@ -34,7 +34,7 @@ export class RelayRooms {
   /** RTP packets received from publishers by every relay room since start (a counter: closed rooms included). */
   received(): ReceivedPackets {
     const sum = { ...this.#receivedClosed };
-    for (const r of this.#rooms.values()) for (const k of ['audio', 'video', 'padding'] as const) sum[k] += r.received[k];
+    for (const r of this.#rooms.values()) addReceived(sum, r.received);
     return sum;
   }
 
@@ -53,7 +53,7 @@ export class RelayRooms {
         this.send(roomId, sessionId, { type: 'error', code: 'relay-failed', message: `the relay connection failed: ${err.message}`.slice(0, 300), fatal: false });
       });
       created.once('closed', () => {
-        for (const k of ['audio', 'video', 'padding'] as const) this.#receivedClosed[k] += created.received[k];
+        addReceived(this.#receivedClosed, created.received);
         if (this.#rooms.get(roomId) === created) this.#rooms.delete(roomId);
       });
       this.#rooms.set(roomId, created);
@@ -84,4 +84,10 @@ export class RelayRooms {
   closeAll(): void {
     for (const room of [...this.#rooms.values()]) room.close();
   }
+}
+
+function addReceived(into: ReceivedPackets, from: ReceivedPackets): void {
+  into.audio += from.audio;
+  into.video += from.video;
+  into.padding += from.padding;
 }

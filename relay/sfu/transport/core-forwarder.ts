@@ -61,6 +61,8 @@ export type PausedChange = { sessionId: string; videos: PausedVideo[] };
 export type TickResult = { keyframes: Publication[]; audioChanged: string[]; layers: PublisherLayerChange[]; paused: PausedChange[]; speaker?: string | null };
 
 type Stream = { pub: Publication; core: CorePublication; layer: number; meter: RateMeter | undefined };
+export type ReceivedPackets = { audio: number; video: number; padding: number };
+
 type Subscriber = {
   audioMids: string[];
   slots: Map<string, SlotInfo>;
@@ -83,6 +85,8 @@ export class CoreForwarder implements Forwarder {
   readonly core: Core;
   readonly dominant: DominantSpeaker;
   readonly drops = { 'unknown-stream': 0, 'unknown-slot': 0, malformed: 0 };
+  /** RTP packets received from publishers: audio, video media, video padding only (browsers' bandwidth probes). */
+  readonly received: ReceivedPackets = { audio: 0, video: 0, padding: 0 };
   readonly #audioAnnounceMs: number;
   readonly #defaultTile: { width: number; height: number };
   readonly #streams = new Map<string, Stream>();
@@ -111,13 +115,15 @@ export class CoreForwarder implements Forwarder {
 
   /** The packet path. The returned array and its objects are reused by the next call; the bytes are the caller's. */
   onPacket(pub: Publication, packet: Uint8Array, now: number): Forwarded[] {
+    const padding = pub.kind === 'video' && isPaddingOnly(packet);
+    this.received[pub.kind === 'audio' ? 'audio' : padding ? 'padding' : 'video']++;
     const stream = this.#streams.get(pub.id);
     if (!stream) {
       this.drops['unknown-stream']++;
       return EMPTY;
     }
     // A layer's cost is its media: with transport-wide feedback browsers probe with padding-only packets.
-    if (stream.meter && !isPaddingOnly(packet)) stream.meter.add(packet.length, now);
+    if (!padding) stream.meter?.add(packet.length, now);
     const n = this.core.onPacket(stream.core, stream.layer, packet, now, this.#deliveries);
     const result = this.#result;
     result.length = 0;

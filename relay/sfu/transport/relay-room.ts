@@ -24,9 +24,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { CoreForwarder } from './core-forwarder.ts';
-import type { CoreForwarderOptions, ViewTile } from './core-forwarder.ts';
+import type { CoreForwarderOptions, ReceivedPackets, ViewTile } from './core-forwarder.ts';
 import type { Forwarder, Publication, SlotInfo } from './forwarder.ts';
-import { isPaddingOnly } from '../forward/index.ts';
 import { AudioFrames } from './audio-frames.ts';
 import { audioFrameMs } from './negotiation.ts';
 import type { AudioFrameSetting } from './negotiation.ts';
@@ -65,7 +64,8 @@ export type RelayRoomOptions = {
  */
 export const DEFAULT_SEND_PATH: SendPath = 'direct';
 
-export type ReceivedPackets = { audio: number; video: number; padding: number };
+export type { ReceivedPackets };
+const NONE_RECEIVED: ReceivedPackets = Object.freeze({ audio: 0, video: 0, padding: 0 });
 
 export type RelayRoomEvents = { closed: []; 'session-error': [sessionId: string, error: Error] };
 
@@ -115,8 +115,10 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
     if (this.sendPath === 'direct') this.#retransmit = new Retransmitter(options.retransmit);
   }
 
-  /** RTP packets received from publishers since the room opened: audio, video media, video padding only (browsers' bandwidth probes). */
-  readonly received: ReceivedPackets = { audio: 0, video: 0, padding: 0 };
+  /** RTP packets received from publishers since the room opened, as the core counts them (none with a custom forwarder). */
+  get received(): ReceivedPackets {
+    return this.core?.received ?? NONE_RECEIVED;
+  }
 
   get size(): number {
     return this.#peers.size;
@@ -239,9 +241,6 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   }
 
   #onRtp(pub: Publication, packet: Uint8Array): void {
-    if (pub.kind === 'audio') this.received.audio++;
-    else if (isPaddingOnly(packet)) this.received.padding++;
-    else this.received.video++;
     const out = this.forwarder.onPacket(pub, packet, this.#now());
     // Video only: browsers NACK video; audio concealment beats a late resend.
     const retransmit = pub.kind === 'video' && out.length > 0 ? this.#retransmit : undefined;
