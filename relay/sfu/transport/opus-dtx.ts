@@ -17,6 +17,7 @@
  * delay: in a room of 150 the relay's audio deliveries are what fill its core (three talkers, 22,400
  * packets/s). negotiation.ts decides when.
  */
+import { editReceivedSections } from './received-sections.ts';
 
 /** Opus's frame length when the answer says nothing (and browsers' default). */
 export const DEFAULT_AUDIO_FRAME_MS = 20;
@@ -26,15 +27,11 @@ export const DEFAULT_AUDIO_FRAME_MS = 20;
  * `frameMs` is not the default.
  */
 export function withOpusDtx(sdp: string, frameMs = DEFAULT_AUDIO_FRAME_MS): string {
-  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
-  const sections = sdp.split(/(?=^m=)/m);
-  return sections
-    .map((section) => {
-      if (!section.startsWith('m=audio') || !/^a=recvonly\s*$/m.test(section)) return section;
-      const dtx = dtxSection(section, eol);
-      return frameMs === DEFAULT_AUDIO_FRAME_MS ? dtx : withPtime(dtx, frameMs, eol);
-    })
-    .join('');
+  return editReceivedSections(sdp, (section, eol) => {
+    if (!section.startsWith('m=audio')) return section;
+    const dtx = dtxSection(section, eol);
+    return frameMs === DEFAULT_AUDIO_FRAME_MS ? dtx : withPtime(dtx, frameMs, eol);
+  });
 }
 
 /** `a=ptime:<ms>` in place of any there, or after the section's last line. */

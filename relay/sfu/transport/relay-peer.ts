@@ -134,6 +134,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     readonly options: RelayPeerOptions = {},
   ) {
     super();
+    const transportCc = options.transportCc === false ? [] : [useTransportWideCC()];
     this.#pc = new RTCPeerConnection({
       iceServers: options.iceServers ?? [],
       icePortRange: options.icePortRange,
@@ -144,8 +145,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
         // abs-send-time: for what we send (forward/abs-send-time.ts); answered on slots only (negotiation.ts).
         // Transport-wide CC: for what we receive (transport-cc.ts). Answered on slots too, where nothing
         // carries it: Chrome offers a later m-section only the extensions its earlier answers accepted.
-        audio: [useSdesMid(), useAudioLevelIndication(), ...(options.transportCc === false ? [] : [useTransportWideCC()])],
-        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime(), ...(options.transportCc === false ? [] : [useTransportWideCC()])],
+        audio: [useSdesMid(), useAudioLevelIndication(), ...transportCc],
+        video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId(), useAbsSendTime(), ...transportCc],
       },
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));

@@ -19,24 +19,21 @@
 import { randomInt } from 'node:crypto';
 import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, RtpPacket } from 'werift';
 import { TRANSPORT_CC_URI, TransportCcFeedback } from '../congestion/transport-cc.ts';
+import { editReceivedSections } from './received-sections.ts';
 
 export { TRANSPORT_CC_URI };
 
 /** The answer with `a=rtcp-fb:<pt> transport-cc` on every format of each `recvonly` m-section that negotiated the extension. */
 export function withTransportCcFeedback(sdp: string): string {
-  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
-  return sdp
-    .split(/(?=^m=)/m)
-    .map((section) => {
-      if (!section.startsWith('m=') || !/^a=recvonly\s*$/m.test(section) || !section.includes(TRANSPORT_CC_URI)) return section;
-      let out = section;
-      for (const [, pt] of section.matchAll(/^a=rtpmap:(\d+) /gm)) {
-        if (new RegExp(`^a=rtcp-fb:${pt} transport-cc\\s*$`, 'm').test(out)) continue;
-        out = out.replace(new RegExp(`^(a=rtpmap:${pt} [^\\r\\n]*)`, 'm'), `$1${eol}a=rtcp-fb:${pt} transport-cc`);
-      }
-      return out;
-    })
-    .join('');
+  return editReceivedSections(sdp, (section, eol) => {
+    if (!section.includes(TRANSPORT_CC_URI)) return section;
+    let out = section;
+    for (const [, pt] of section.matchAll(/^a=rtpmap:(\d+) /gm)) {
+      if (new RegExp(`^a=rtcp-fb:${pt} transport-cc\\s*$`, 'm').test(out)) continue;
+      out = out.replace(new RegExp(`^(a=rtpmap:${pt} [^\\r\\n]*)`, 'm'), `$1${eol}a=rtcp-fb:${pt} transport-cc`);
+    }
+    return out;
+  });
 }
 
 /**
