@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyMeshEncoding, captureConstraints, meshEncoding, videoQualityFrom } from './videoQuality.ts';
+import { MeshEncodings, applyMeshEncoding, captureConstraints, meshEncoding, videoQualityFrom } from './videoQuality.ts';
 
 test('videoQualityFrom(): the address wins, then the remembered choice, then 720p', () => {
   assert.is(videoQualityFrom('?video=low', 'standard'), 'low');
@@ -27,9 +27,11 @@ test('meshEncoding(): one link gets the full 720p, two or more at most 360p, les
 type Encoding = { active?: boolean; scaleResolutionDownBy?: number; maxBitrate?: number; maxFramerate?: number };
 function fakeSender(encodings: Encoding[], refuse = false) {
   const set: Encoding[][] = [];
+  const reads = { count: 0 };
   return {
     set,
-    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }) as unknown as RTCRtpSendParameters,
+    reads,
+    getParameters: () => (reads.count++, { encodings: encodings.map((e) => ({ ...e })) }) as unknown as RTCRtpSendParameters,
     setParameters: async (p: RTCRtpSendParameters) => {
       if (refuse) throw new Error('InvalidModificationError');
       encodings = p.encodings as Encoding[];
@@ -46,6 +48,23 @@ test('applyMeshEncoding() sets size, bitrate and rate once, and keeps an inactiv
   assert.is(s.set.length, 1, 'unchanged: no call');
   assert.not.ok(await applyMeshEncoding(fakeSender([{}], true), meshEncoding(720, 1)));
   assert.ok(await applyMeshEncoding(fakeSender([]), meshEncoding(720, 1)), 'no encoding yet: nothing to do');
+});
+
+test('MeshEncodings reads a sender again only when its encoding changes, after a refusal, or once forgotten', async () => {
+  const e = new MeshEncodings();
+  const s = fakeSender([{}]);
+  assert.ok(await e.apply(s, meshEncoding(720, 2)));
+  assert.ok(await e.apply(s, meshEncoding(720, 2)));
+  assert.is(s.reads.count, 1, 'unchanged: not even read');
+  assert.ok(await e.apply(s, meshEncoding(720, 4)));
+  assert.equal([s.reads.count, s.set.length], [2, 2], 'changed: read and set');
+  e.forget(s);
+  assert.ok(await e.apply(s, meshEncoding(720, 4)));
+  assert.equal([s.reads.count, s.set.length], [3, 2], 'forgotten: read again, nothing to set');
+  const refusing = fakeSender([{}], true);
+  assert.not.ok(await e.apply(refusing, meshEncoding(720, 1)));
+  assert.not.ok(await e.apply(refusing, meshEncoding(720, 1)));
+  assert.is(refusing.reads.count, 2, 'a refusal is tried again');
 });
 
 test.run();

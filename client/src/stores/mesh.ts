@@ -21,7 +21,7 @@ import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPo
 import { meshInitiator } from '../lib/pathSwitch.ts';
 import { classifyStreams, type StreamsMessage } from '../lib/remoteStreams.ts';
 import { parseLinkMessage, setSenderActive } from '../lib/linkMessages.ts';
-import { applyMeshEncoding, meshEncoding } from '../lib/videoQuality.ts';
+import { MeshEncodings, meshEncoding } from '../lib/videoQuality.ts';
 import { media } from './media.ts';
 
 export type RemoteView = {
@@ -48,8 +48,6 @@ type Link = {
   info: StreamsMessage | null;
   /** We told the remote we no longer need its camera video on this link (it shows it from the relay). */
   releasedCamera: boolean;
-  /** The camera encoding last applied to this link's sender (tuneCameras), so an unchanged one costs nothing. */
-  tuned: { sender: RTCRtpSender; key: string } | null;
 };
 
 type Entry = {
@@ -139,20 +137,17 @@ export function createMesh(options: MeshOptions) {
 
   /**
    * Each link's camera encoding shrinks as links grow (lib/videoQuality.ts); run on connect and every
-   * tick, it touches a sender only when its encoding should change. Chromium's getParameters() is
-   * synchronous and waits for the WebRTC threads: on a starved page (five browsers on two cores, mid
-   * switch) one call took tens of ms, 4 links × 1/s added up to 240 ms of main thread in 6 s.
+   * tick, it touches a sender only when its encoding should change (MeshEncodings).
    */
+  const cameraEncodings = new MeshEncodings();
   const tuneCameras = () => {
     const track = media.stream()?.getVideoTracks()[0];
     const links = [...entries.values()].flatMap((e) => (e.link?.peer.connected ? [e.link] : []));
     if (!track || links.length === 0) return;
     const encoding = meshEncoding(track.getSettings().height ?? 0, links.length);
-    const key = `${encoding.scaleResolutionDownBy}/${encoding.maxBitrate}/${encoding.maxFramerate}`;
     for (const link of links) {
       const sender = link.peer._pc.getSenders().find((s) => s.track === track);
-      if (!sender || (link.tuned?.sender === sender && link.tuned.key === key)) continue;
-      void applyMeshEncoding(sender, encoding).then((ok) => ok && (link.tuned = { sender, key }));
+      if (sender) void cameraEncodings.apply(sender, encoding);
     }
   };
 
@@ -160,7 +155,7 @@ export function createMesh(options: MeshOptions) {
     entry.link?.peer.destroy();
     const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
     const peer = new SimplePeer({ initiator, trickle: true, objectMode: true, config: { iceServers }, streams: outbound }) as Peer;
-    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false, tuned: null };
+    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false };
     entry.link = link;
     entry.set.connected(false);
     entry.set.cameraDecoding(false);
@@ -168,8 +163,8 @@ export function createMesh(options: MeshOptions) {
     const current = () => entry.link === link;
 
     peer.on('signal', (data: SimplePeer.SignalData) => {
-      // A (re)negotiation may hand the sender new parameters: tune it again at the next tick.
-      if ((data as { type?: string }).type !== 'candidate') link.tuned = null;
+      // A (re)negotiation may hand the senders new parameters: tune them again at the next tick.
+      if ((data as { type?: string }).type !== 'candidate') for (const s of peer._pc.getSenders()) cameraEncodings.forget(s);
       if (current()) options.sendSignal(sessionId, data as unknown as Record<string, unknown>);
     });
     peer.on('connect', () => {
