@@ -58,3 +58,28 @@ export async function statsTimeline(page: Page, from: number, to: number, binMs 
   const header = `${'t(ms)'.padEnd(14)} ${Array.from({ length: Math.ceil((to - from) / binMs) }, (_, i) => String(from + i * binMs).padStart(9)).join('')}`;
   return [header, ...lines].join('\n');
 }
+
+/**
+ * The page's main thread, for LONG_TASKS: long tasks, long animation frames (≥ 100 ms) with the scripts
+ * that ran in them (what, from where, how long), stalls of a 50 ms timer over 250 ms, and WebSocket
+ * messages whose handler took over 20 ms. `window.__longTasks.reset()` starts a window, `.report()` reads it.
+ */
+export const MAIN_THREAD_LOG = `(() => {
+  let since = performance.now();
+  const longTasks = [];
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push([Math.round(e.startTime - since), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: false }); } catch {}
+  const frames = [];
+  try { new PerformanceObserver((list) => { for (const e of list.getEntries()) frames.push([Math.round(e.startTime - since), Math.round(e.duration), Math.round(e.blockingDuration), (e.scripts ?? []).filter((x) => x.duration >= 10).map((x) => x.invokerType + ':' + x.invoker + (x.sourceFunctionName ? ' ' + x.sourceFunctionName : '') + (x.sourceURL ? ' @' + x.sourceURL.split('/').pop() + ':' + x.sourceCharPosition : '') + ' ' + Math.round(x.duration) + 'ms').join('; ')]); }).observe({ type: 'long-animation-frame', buffered: false }); } catch {}
+  let lastTick = performance.now(); const stalls = [];
+  setInterval(() => { const now = performance.now(); if (now - lastTick > 250) stalls.push([Math.round(lastTick - since), Math.round(now - lastTick)]); lastTick = now; }, 50);
+  const slowWs = [];
+  const d = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(WebSocket.prototype, 'onmessage', { set(h) { d.set.call(this, (ev) => { const t = performance.now(); h(ev); const dt = performance.now() - t; if (dt > 20) { let type = '?'; try { type = JSON.parse(ev.data).type; } catch {} slowWs.push([Math.round(t - since), type + ' ' + Math.round(dt) + ' ms']); } }); }, get() { return d.get.call(this); } });
+  window.__longTasks = {
+    reset() { since = performance.now(); },
+    report: () => ({ longTasks: longTasks.filter(([t]) => t > 0), stalls: stalls.filter(([t]) => t > 0), frames: frames.filter(([t, d]) => t > 0 && d >= 100), slowWs: slowWs.filter(([t]) => t > 0) }),
+  };
+})();`;
+
+export const resetMainThreadLog = (page: Page) => page.evaluate(() => (window as unknown as { __longTasks: { reset(): void } }).__longTasks.reset());
+export const mainThreadLog = (page: Page) => page.evaluate(() => (window as unknown as { __longTasks: { report(): unknown } }).__longTasks.report());
