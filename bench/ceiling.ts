@@ -4,20 +4,20 @@
  * the relay's forwarded packets/s as a fraction of it.
  *
  * Two sealers per profile: werift's SrtpSession (what the relay runs) and a minimal one on node:crypto
- * (relay/sfu/srtp/reference.ts), so the cost of werift's own code is visible. Datagrams go to an unbound
- * loopback port: the kernel does the whole send path and drops them at the receive side, so no CPU is
- * spent receiving. CPU time (process.cpuUsage), not wall time, divides the count.
+ * (relay/sfu/srtp/reference.ts), so the cost of werift's own code is visible. Datagrams go to a sink
+ * process on loopback (udp-sink.ts), as the relay's go to its subscribers. CPU time of this process
+ * (process.cpuUsage), not wall time, divides the count.
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtpSession } from 'werift';
 import { protectRtp, sessionKeys } from '../relay/sfu/srtp/reference.ts';
+import { startUdpSink } from './udp-sink.ts';
 import type { ProfileName } from '../relay/sfu/srtp/reference.ts';
 
 export type CeilingResult = { profile: ProfileName; sealer: 'werift' | 'node:crypto'; withSend: boolean; packetsPerCpuSecond: number; nsPerPacket: number };
 
 const PAYLOAD = 1100; // a typical video packet
-const DISCARD_PORT = 9;
 
 function sealers(profile: ProfileName) {
   const master = { key: randomBytes(16), salt: randomBytes(profile === 'AEAD_AES_128_GCM' ? 12 : 14) };
@@ -57,17 +57,21 @@ async function measure(seal: (i: number) => Buffer, send: ((b: Buffer) => Promis
   return n / ((used.user + used.system) / 1e6);
 }
 
-export async function runCeiling(seconds: number, onProgress: (label: string) => void = () => {}): Promise<CeilingResult[]> {
+type Case = Pick<CeilingResult, 'profile' | 'sealer' | 'withSend'>;
+
+/** Every profile × sealer × with/without send, or those `only` accepts. */
+export async function runCeiling(seconds: number, onProgress: (label: string) => void = () => {}, only: (c: Case) => boolean = () => true): Promise<CeilingResult[]> {
+  const sink = await startUdpSink();
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  socket.on('error', () => {}); // ICMP port-unreachable from the discard port is expected
-  const send = (b: Buffer) => new Promise<void>((resolve) => socket.send(b, DISCARD_PORT, '127.0.0.1', () => resolve()));
+  const send = (b: Buffer) => new Promise<void>((resolve) => socket.send(b, sink.ports[0]!, '127.0.0.1', () => resolve()));
   const results: CeilingResult[] = [];
   try {
     for (const profile of ['AES128_CM_HMAC_SHA1_80', 'AEAD_AES_128_GCM'] as const) {
       const s = sealers(profile);
       for (const sealer of ['werift', 'node:crypto'] as const) {
         for (const withSend of [false, true]) {
+          if (!only({ profile, sealer, withSend })) continue;
           onProgress(`ceiling: ${profile} ${sealer}${withSend ? ' + UDP send' : ''}`);
           const pps = await measure(s[sealer], withSend ? send : undefined, seconds);
           results.push({ profile, sealer, withSend, packetsPerCpuSecond: pps, nsPerPacket: 1e9 / pps });
@@ -76,6 +80,7 @@ export async function runCeiling(seconds: number, onProgress: (label: string) =>
     }
   } finally {
     socket.close();
+    sink.stop();
   }
   return results;
 }

@@ -1,12 +1,14 @@
 /**
- * `node --import tsx bench/fanout/micro.ts [--packets 20000] [--subscribers 10] [--rounds 3] [--only direct|werift|naive|floor]` (as root: it
+ * `node --import tsx bench/fanout/micro.ts [--packets 20000] [--subscribers 10] [--rounds 3] [--only direct|werift|naive|floor|ceiling]` (as root: it
  * re-runs itself in a loopback-only network namespace).
  *
  * The fan-out's relay-side cost per forwarded packet without the load generators: on a busy machine the
  * `fanout` scenario's clients starve and lose packets, which makes its ratios noise. Here, in one
  * process, a publisher and N subscribers connect (real ICE/DTLS-SRTP on loopback) to a relay — Palabre's
  * RelayRoom on the direct or the werift send path, or the naive werift fan-out — then the clients are
- * closed (their sockets too, so no CPU goes to receiving, as in the `ceiling` scenario) and packets are
+ * closed and their ports taken over by a sink process that reads and drops (udp-sink.ts: no CPU of
+ * this process goes to receiving, but each send reaches a live socket, as in the `ceiling` scenario;
+ * before the sink, sends went to closed ports and paid the kernel's ICMP answer too), and packets are
  * injected where werift would hand them over after decryption (the publication's `onRtp`, or the naive
  * `onReceiveRtp` handler). CPU time (process.cpuUsage) per forwarded packet covers the forwarding
  * decision, the rewrite, SRTP and the UDP send; not the receive side (one decrypt per incoming packet,
@@ -16,6 +18,9 @@
  * packet with the slot's SSRC and payload type, SRTP, the UDP send (RelayPeer.send → DirectSender), no
  * forwarding core — so the report can say how far the whole relay is from what its send path costs, and
  * what the ratio to naive could be at most with forwarding logic that cost nothing.
+ *
+ * `ceiling`: the `ceiling` scenario's AEAD_AES_128_GCM case (werift's sealer, one send to a sink) in the
+ * same rotation, so each figure is also a fraction of what Node can send per core in that run.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -23,6 +28,8 @@ import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift
 import type { RTCRtpTransceiver } from 'werift';
 import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { RelayRoom } from '../../relay/sfu/transport/relay-room.ts';
+import { runCeiling } from '../ceiling.ts';
+import { startUdpSink } from '../udp-sink.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 
 const { values } = parseArgs({ options: { packets: { type: 'string', default: '20000' }, subscribers: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } } });
@@ -104,8 +111,11 @@ async function measure(relay: Relay, subscribers: number, packets: number): Prom
   };
   for (let seq = 1; seq <= 5; seq++) relay.inject(packet(seq)); // a keyframe: every subscriber's layer goes live
   await sleep(300);
+  const ports = peers.map((p) => p.pc.iceTransports[0]?.connection.nominated?.localCandidate.port ?? 0);
+  if (ports.includes(0)) throw new Error('a client has no nominated candidate pair');
   for (const p of peers) await p.close();
   await sleep(300);
+  const sink = await startUdpSink(ports);
   const start = process.cpuUsage();
   for (let seq = 6; seq < packets + 6; seq++) {
     relay.inject(packet(seq));
@@ -114,13 +124,26 @@ async function measure(relay: Relay, subscribers: number, packets: number): Prom
   await sleep(50);
   const used = process.cpuUsage(start);
   relay.close();
+  sink.stop();
   return (used.user + used.system) / (packets * subscribers);
 }
 
+/** The `ceiling` scenario's GCM case (werift's sealer, one send to a sink), µs per packet. */
+async function ceiling(): Promise<number> {
+  const [r] = await runCeiling(1, undefined, (c) => c.profile === 'AEAD_AES_128_GCM' && c.sealer === 'werift' && c.withSend);
+  return r!.nsPerPacket / 1000;
+}
+
 const subscribers = Number(values.subscribers);
-const results: Record<string, number[]> = { direct: [], werift: [], naive: [], floor: [] };
+const results: Record<string, number[]> = { direct: [], werift: [], naive: [], floor: [], ceiling: [] };
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const label of values.only ? [values.only] : round % 2 ? ['naive', 'floor', 'werift', 'direct'] : ['direct', 'werift', 'floor', 'naive']) {
+  for (const label of values.only ? [values.only] : round % 2 ? ['naive', 'ceiling', 'floor', 'werift', 'direct'] : ['direct', 'werift', 'floor', 'ceiling', 'naive']) {
+    if (label === 'ceiling') {
+      const us = await ceiling();
+      results.ceiling!.push(us);
+      console.log(`round ${round + 1} ceiling: ${us.toFixed(2)} µs CPU per SRTP seal + UDP send (${Math.round(1e6 / us)} packets/s per core)`);
+      continue;
+    }
     const relay = label === 'naive' ? naive() : label === 'floor' ? palabre('direct', true) : palabre(label as SendPath);
     const us = await measure(relay, subscribers, Number(values.packets));
     results[label]!.push(us);
@@ -130,8 +153,9 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 if (values.only) process.exit(0);
-const [d, w, n, f] = ['direct', 'werift', 'naive', 'floor'].map((k) => median(results[k]!));
+const [d, w, n, f, c] = ['direct', 'werift', 'naive', 'floor', 'ceiling'].map((k) => median(results[k]!));
 console.log(`median µs/forwarded: direct ${d!.toFixed(2)}, werift ${w!.toFixed(2)}, naive ${n!.toFixed(2)}; send path alone (floor) ${f!.toFixed(2)}`);
 console.log(`per-core throughput ratios: direct/naive ${(n! / d!).toFixed(2)}, werift/naive ${(n! / w!).toFixed(2)}, direct/werift ${(w! / d!).toFixed(2)}`);
+console.log(`against Node's ceiling (${c!.toFixed(2)} µs per seal + send): direct ${((c! / d!) * 100).toFixed(0)} %, naive ${((c! / n!) * 100).toFixed(0)} %, floor ${((c! / f!) * 100).toFixed(0)} %`);
 console.log(`the forwarding core's share of direct: ${(((d! - f!) / d!) * 100).toFixed(0)} %; naive ÷ floor (the ratio with a forwarding core that cost nothing): ${(n! / f!).toFixed(2)}`);
 process.exit(0);
