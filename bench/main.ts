@@ -105,7 +105,7 @@ if (scenario === 'all' || scenario === 'fanout') {
   for (const mode of ['palabre', 'naive'] as const) {
     fanout.push(...(await runFanout(values.smoke
       ? { mode, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
-      : { mode, subscribers: 10, rates: [1000, 2000, 3000, 4000, 6000, 8000, 12000], seconds, onProgress: progress })));
+      : { mode, subscribers: 10, rates: [1000, 2000, 3000, 4000, 5000, 6000, 8000, 12000], seconds, onProgress: progress })));
   }
   report.fanout = fanout;
   console.log('\nFan-out, 1 publisher → N subscribers over real ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');

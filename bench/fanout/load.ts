@@ -5,6 +5,12 @@
  * subscriber counts what arrives, so loss = 1 − received / (sent × N).
  */
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useVP8 } from 'werift';
+import { tuneUdpSockets } from '../../relay/udp-sockets.ts';
+
+// The clients' sockets get the relay's 4 MB receive buffer too: with the 208 KB default, the direct send
+// path's bursts (a packet to every subscriber at once) overflowed them from ~20k packets/s, and the
+// scenario measured the load generator's kernel drops (Palabre lost 3.8–48 % at 39–76 % relay CPU).
+tuneUdpSockets({ shed: false });
 
 const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' as const, codecs: { video: [useVP8()] } };
 

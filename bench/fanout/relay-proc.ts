@@ -10,6 +10,10 @@ import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { RelayRoom } from '../../relay/sfu/transport/relay-room.ts';
+import { tuneUdpSockets } from '../../relay/udp-sockets.ts';
+
+// As the relay's server does (relay/udp-sockets.ts), for both relays: the default receive buffer drops bursts.
+tuneUdpSockets({ shed: false });
 
 const mode = process.argv[2] === 'naive' ? 'naive' : 'palabre';
 const sendPath = process.argv[3] === 'werift' || process.argv[3] === 'direct' ? (process.argv[3] satisfies SendPath) : undefined;
