@@ -10,10 +10,14 @@
  * requestVideoFrameCallback from the moment it appears, front or not, and every change of which one is
  * in front is logged. Video frames are composited off the page's main thread, which runs the callbacks
  * late when it is busy: a late callback reports several frames presented since the last one
- * (`presentedFrames`), and `visibleGaps` spreads them evenly over the interval. Watching the hidden
- * element too is what makes that possible after a swap: its count of frames is known before it comes to
- * the front (a watcher attached only then would count a busy main thread's late first callback as a
- * freeze).
+ * (`presentedFrames`). The page also logs when its main thread was blocked (a 20 ms ticker late by over
+ * 50 ms), and `visibleGaps` spreads a late callback's frames over the blocked part of its interval:
+ * while the main thread was free, a presented frame would have had a callback of its own, so frames
+ * without one came while it was blocked — or at the end, when it never was (a paused element reports
+ * the frame shown at the pause and the one at the resume together: spread evenly, a 1.2 s pause read
+ * 0.6 s in 2 of ~60 tries). Watching the hidden element too is what makes this work after a swap: its
+ * count of frames is known before it comes to the front (a watcher attached only then would count a
+ * busy main thread's late first callback as a freeze).
  */
 
 /** One callback: when the latest frame was (to be) displayed, and the element's count of presented
@@ -23,20 +27,56 @@ export type ElementLog = { id: number; callbacks: FrameCallback[] };
 /** A remote camera tile: its elements' callbacks and when each came to the front, in ms since the reset. */
 export type TileLog = { key: string; elements: ElementLog[]; fronts: Array<[t: number, id: number]>; width: number; frames: number };
 
+/** A time the page's main thread was blocked, [from, to], in ms since the reset. */
+export type Stall = [from: number, to: number];
+
 export type TileGap = { sessionId: string; frames: number; width: number; maxGapMs: number; gapEndedAt: number; swappedAt: number[]; callbackGapMs: number };
 
-/** Frame times of one element, spreading each callback's frames evenly since the one before. */
-function frameTimes(log: ElementLog): number[] {
+/** The parts of (from, to) inside the blocked intervals, in order. */
+function blockedWithin(stalls: ReadonlyArray<Stall>, from: number, to: number): Stall[] {
+  const out: Stall[] = [];
+  for (const [a, b] of stalls) {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to);
+    if (hi > lo) out.push([lo, hi]);
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}
+
+/** Frame times of one element: each callback's frame at its time, and the frames it reports beyond
+ * that spread evenly over the blocked part of the interval since the callback before (none blocked: at
+ * the callback's time too). */
+function frameTimes(log: ElementLog, stalls: ReadonlyArray<Stall>): number[] {
   const times: number[] = [];
   log.callbacks.forEach(([t, presented], i) => {
     if (presented < 0) return; // a new stream, not a frame
     const before = log.callbacks[i - 1];
     if (!before) return void times.push(t);
     const [t0, p0] = before;
-    const n = p0 >= 0 && presented > p0 ? presented - p0 : 1;
-    for (let j = 1; j <= n; j++) times.push(t0 + ((t - t0) * j) / n);
+    // The same count again is no new frame: a re-armed callback on a paused or stalled element may be
+    // called back for the frame already shown.
+    if (p0 >= 0 && presented <= p0) return;
+    const extra = p0 >= 0 ? presented - p0 - 1 : 0;
+    const blocked = blockedWithin(stalls, t0, t);
+    const total = blocked.reduce((sum, [a, b]) => sum + (b - a), 0);
+    for (let j = 1; j <= extra; j++) {
+      if (total === 0) {
+        times.push(t);
+        continue;
+      }
+      // The j-th of `extra` points, evenly along the blocked time laid end to end.
+      let at = (total * j) / (extra + 1);
+      for (const [a, b] of blocked) {
+        if (at <= b - a) {
+          times.push(a + at);
+          break;
+        }
+        at -= b - a;
+      }
+    }
+    times.push(t);
   });
-  return times;
+  return times.sort((a, b) => a - b);
 }
 
 /**
@@ -44,10 +84,10 @@ function frameTimes(log: ElementLog): number[] {
  * element in front at the time, and swaps to an element whose latest frame is newer than the last
  * picture shown (a swap to a stalled element shows nothing new).
  */
-export function visibleGaps(tile: TileLog, now: number): TileGap {
+export function visibleGaps(tile: TileLog, now: number, stalls: ReadonlyArray<Stall> = []): TileGap {
   const fronts = [...tile.fronts].sort((a, b) => a[0] - b[0]);
   const frontAt = (t: number) => fronts.filter(([ft]) => ft <= t).at(-1)?.[1];
-  const framesOf = new Map(tile.elements.map((e) => [e.id, frameTimes(e)]));
+  const framesOf = new Map(tile.elements.map((e) => [e.id, frameTimes(e, stalls)]));
   // Frames on screen, and swaps, in time order (a swap before a frame at the same time).
   const moments: Array<{ t: number; swapTo?: number }> = [];
   for (const [id, times] of framesOf) for (const t of times) if (t > 0 && t <= now && frontAt(t) === id) moments.push({ t });
@@ -92,7 +132,7 @@ export function frontOnly(tile: TileLog): TileLog {
   return { ...tile, elements };
 }
 
-/** The page side: `window.__frameGaps.reset()` starts a new window, `.record()` returns `{ now, tiles: TileLog[] }`. */
+/** The page side: `window.__frameGaps.reset()` starts a new window, `.record()` returns `{ now, stalls: Stall[], tiles: TileLog[] }`. */
 export const FRAME_GAPS = `(() => {
   let since = performance.now();
   const tiles = new Map(); // session id -> { key, elements: Map<video, w>, fronts, frames }
@@ -101,9 +141,10 @@ export const FRAME_GAPS = `(() => {
     const w = { id: nextId++, video, callbacks: [], src: video.srcObject, handle: 0, lastT: 0, lastPresented: -1, lastCb: 0 };
     const onFrame = (now, meta) => {
       const t = (meta.expectedDisplayTime ?? now) - since;
+      const fresh = w.lastPresented < 0 || meta.presentedFrames > w.lastPresented; // not a re-armed callback for the same frame
       w.callbacks.push([t, meta.presentedFrames]);
       w.lastT = t + since; w.lastPresented = meta.presentedFrames; w.lastCb = now;
-      if (video.getAttribute('data-front') === 'true') tile.frames++;
+      if (fresh && video.getAttribute('data-front') === 'true') tile.frames++;
       w.handle = video.requestVideoFrameCallback(onFrame);
     };
     w.rearm = () => { video.cancelVideoFrameCallback(w.handle); w.handle = video.requestVideoFrameCallback(onFrame); w.lastCb = performance.now(); };
@@ -113,6 +154,9 @@ export const FRAME_GAPS = `(() => {
     new MutationObserver(() => { if (video.getAttribute('data-front') === 'true') tile.fronts.push([performance.now() - since, w.id]); })
       .observe(video, { attributes: true, attributeFilter: ['data-front'] });
   };
+  let stalls = [];
+  let tick = performance.now();
+  setInterval(() => { const now = performance.now(); if (now - tick > 50) stalls.push([tick - since, now - since]); tick = now; }, 20);
   setInterval(() => {
     for (const el of document.querySelectorAll('[data-testid=tile][data-self=false][data-kind=camera]')) {
       const key = el.getAttribute('data-session-id');
@@ -130,6 +174,7 @@ export const FRAME_GAPS = `(() => {
   window.__frameGaps = {
     reset() {
       since = performance.now();
+      stalls = [];
       for (const tile of tiles.values()) {
         tile.fronts = [];
         for (const w of tile.elements.values()) {
@@ -141,7 +186,7 @@ export const FRAME_GAPS = `(() => {
     },
     record() {
       const live = [...tiles.values()].filter((t) => [...t.elements.keys()].some((v) => v.isConnected));
-      return { now: performance.now() - since, tiles: live.map((t) => {
+      return { now: performance.now() - since, stalls, tiles: live.map((t) => {
         const front = [...t.elements.keys()].find((v) => v.isConnected && v.getAttribute('data-front') === 'true');
         return { key: t.key, frames: t.frames, width: front ? front.videoWidth : 0, fronts: t.fronts, elements: [...t.elements.values()].map((w) => ({ id: w.id, callbacks: w.callbacks })) };
       }) };
