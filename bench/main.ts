@@ -118,6 +118,7 @@ if (scenario === 'all' || scenario === 'fanout') {
     'relay CPU %': r.relayCpuPercent,
     'µs CPU/forwarded': r.cpuUsPerForwarded,
     'relay RSS MB': r.relayRssMb,
+    'auth failures (1 in 50 checked)': r.sampledAuthFailures,
   }))));
   const best = (mode: string) => Math.max(0, ...fanout.filter((r) => r.mode === mode && r.loss < 0.01).map((r) => r.forwardedPerSecond / Math.max(0.01, r.relayCpuPercent / 100)));
   const ratio = best('palabre') / Math.max(1, best('naive'));

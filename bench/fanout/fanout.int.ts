@@ -12,6 +12,9 @@ test('the fanout scenario drives Palabre (both send paths) and the naive baselin
     assert.ok(row!.forwardedPerSecond > 300, `${label}: ${row!.forwardedPerSecond} forwarded/s`);
     assert.ok(row!.cpuUsPerForwarded > 0.1 && row!.cpuUsPerForwarded < 100_000, `${label}: ${row!.cpuUsPerForwarded} µs/packet`);
     assert.ok(row!.relayRssMb > 10, `${label}: RSS ${row!.relayRssMb} MB`);
+    // The clients count without decrypting, but one packet in 50 is authenticated (SRTP tag checked).
+    assert.ok(row!.sampledVerified > 0, `${label}: no sampled packet verified`);
+    assert.is(row!.sampledAuthFailures, 0, `${label}: sampled packets failing authentication`);
   }
 });
 

@@ -15,7 +15,7 @@ import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 import { nextMessage } from '../child-message.ts';
 
-export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number };
+export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
 
 const userSys = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return [Number(f[11]) / 100, Number(f[12]) / 100]; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,12 +56,13 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       await connect(child, s);
     }
     const subscribers = peers.slice(1);
+    for (const s of subscribers) s.lighten();
     const payload = vp8Payload();
     publisher.burst(5, payload); // a first keyframe, so every subscriber's layer is live
     await sleep(500);
     for (const rate of opts.rates) {
       opts.onProgress?.(`fanout ${opts.mode}${opts.sendPath && opts.mode === 'palabre' ? `(${opts.sendPath})` : ''}: ${rate} packets/s → ${opts.subscribers} subscribers`);
-      for (const s of subscribers) s.received = 0;
+      for (const s of subscribers) s.received = s.verified = s.authFailures = 0;
       const cpu0 = treeCpuSeconds(child.pid!);
       const us0 = userSys(child.pid!);
       const t0 = performance.now();
@@ -83,7 +84,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       child.send({ stats: true });
       const { rss } = await reply;
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
-      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20 });
+      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20, sampledVerified: subscribers.reduce((a, s) => a + s.verified, 0), sampledAuthFailures: subscribers.reduce((a, s) => a + s.authFailures, 0) });
       if (loss > 0.01) break;
     }
   } finally {

@@ -15,12 +15,10 @@ import { PictureLossIndication } from 'werift';
 import type { RTCDtlsTransport, RtcpPacket } from 'werift';
 import { iceSend } from '../../relay/sfu/transport/ice-send.ts';
 import { RtpSealer } from '../../relay/sfu/transport/srtp-sealer.ts';
+import { SrtpSampler, isRtp } from '../srtp-sampler.ts';
 import { FPS, KEYFRAME_EVERY_FRAMES, LAYERS, audioPacket, levelByte, monoUs, sentUsOf, vp8Frame } from './media.ts';
 import { StreamStats } from './stream-stats.ts';
 
-/** werift's SRTP context as far as rollover tracking goes (patched: RFC 3711 index estimation). */
-type RolloverState = { ssrc: number; rolloverCounter: number; lastSequenceNumber: number };
-type RolloverContext = { srtpSSRCStates: Record<number, RolloverState>; updateRolloverCount(seq: number, state: RolloverState): number };
 
 export type LightPathOptions = {
   tag: number;
@@ -73,6 +71,7 @@ export class LightPath {
   #received = 0;
   #gotMedia = false;
   readonly #sealer: RtpSealer;
+  readonly #sampler: SrtpSampler;
   readonly #audioSeq = random32() & 0xffff;
   #audioCount = 0;
   #audioFrames = 0;
@@ -89,6 +88,7 @@ export class LightPath {
 
   constructor(readonly dtls: RTCDtlsTransport, readonly o: LightPathOptions) {
     this.#sealer = new RtpSealer(dtls.srtp.localContext);
+    this.#sampler = new SrtpSampler(dtls);
     const now = monoUs();
     // Participants start at random phases, as independent browsers would.
     this.#audioPeriodUs = o.audioFrameMs * 1000;
@@ -101,9 +101,7 @@ export class LightPath {
     if (!transport || typeof transport.onData !== 'function') throw new Error('no nominated UDP pair to read from');
     const werift = transport.onData;
     transport.onData = (data, addr) => {
-      const b0 = data[0]!;
-      const b1 = data[1]!;
-      if (b0 >= 128 && b0 < 192 && !(b1 >= 192 && b1 <= 223)) this.#onRtp(data);
+      if (isRtp(data)) this.#onRtp(data);
       else werift(data, addr);
     };
     dtls.onRtcp.subscribe((packet) => this.#onRtcp(packet));
@@ -221,7 +219,7 @@ export class LightPath {
       this.#gotMedia = true;
       this.o.onFirstMedia();
     }
-    this.#trackRollover(data);
+    this.#sampler.track(data);
     if (!this.measuring) return;
     const ssrc = data.readUInt32BE(8);
     let stream = this.#streams.get(ssrc);
@@ -233,30 +231,13 @@ export class LightPath {
     stream.stats.add(data.readUInt16BE(2), data.readUInt32BE(4), performance.now());
     if (++this.#received % this.o.verifyEvery !== 0) return;
     const arrived = monoUs();
-    let plain: Buffer;
-    try {
-      plain = this.dtls.srtp.decrypt(data);
-    } catch {
-      // werift's SrtpAuthenticationError (a bad tag), or a malformed packet: either fails verification.
+    const plain = this.#sampler.verify(data);
+    if (!plain) {
       this.#authFailures++;
       return;
     }
     this.#verified++;
     const sent = sentUsOf(plain, this.o.audio.pt);
     if (sent > 0) this.#latencyUs.push(arrived - sent);
-  }
-
-  /**
-   * Keeps werift's per-SSRC rollover counter right although most packets are never decrypted: a real
-   * receiver sees every packet and counts each sequence-number wrap (RFC 3711 §3.3.1). Without this, a
-   * stream that wrapped before the first sampled packet was decrypted with rollover 0 and failed
-   * authentication (measured: 2–3 % of samples in long runs), which is the sampler's error, not the relay's.
-   */
-  #trackRollover(data: Buffer): void {
-    const context = (this.dtls.srtp as unknown as { remoteContext?: RolloverContext } | undefined)?.remoteContext;
-    if (!context || data.length < 12) return;
-    const ssrc = data.readUInt32BE(8);
-    const state = (context.srtpSSRCStates[ssrc] ??= { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 });
-    context.updateRolloverCount(data.readUInt16BE(2), state);
   }
 }
