@@ -62,6 +62,7 @@ import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
+import { useRtpUnsealer } from './srtp-unsealer.ts';
 import { TRANSPORT_CC_URI, TransportCcReporter } from './transport-cc.ts';
 import { acceptTransceiver, answerText } from './negotiation.ts';
 import type { SlotFeedback } from './feedback.ts';
@@ -150,7 +151,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       },
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
-    this.#pc.connectionStateChange.subscribe((state) => this.emit('connection-state', state));
+    this.#pc.connectionStateChange.subscribe((state) => {
+      // DTLS is up, so its SRTP session exists: publishers' packets are opened by srtp-unsealer.ts.
+      if (state === 'connected') for (const t of this.#pc.dtlsTransports) useRtpUnsealer(t);
+      this.emit('connection-state', state);
+    });
     if (options.sendPath === 'direct') this.#direct = new DirectSender(() => [...this.#slots.values()].map((s) => s.transceiver));
   }
 

@@ -1,0 +1,118 @@
+/**
+ * SRTP unprotection (RFC 3711 / RFC 7714) of the RTP packets publishers send, in place of werift's.
+ *
+ * werift's `SrtpSession.decrypt` parses the header into an object, builds the IV through BigInt and
+ * generic buffer writers and copies the packet several times: measured side by side, 16.7–24.0 µs per
+ * 1,100-byte packet against 7.2–7.5 µs for one decipher with the IV written from the header bytes. Every
+ * packet a publisher sends goes through it once, before the relay fans it out, so at 10 subscribers it
+ * was about 1.5 µs of each forwarded packet's ~18 µs. `useRtpUnsealer(transport)` swaps the session's
+ * `decrypt` for this one; the rest of werift's receive path (RtpPacket, router, receiver reports, NACKs,
+ * transport-wide numbers) is unchanged.
+ *
+ * What werift's patched `decryptRtp` does, this does (patches/werift+0.24.4.patch): the packet's ROC is
+ * worked out on a copy of its SSRC's state (RFC 3711 Appendix A, werift's `updateRolloverCount`), and
+ * the copy is kept only once the packet authenticated, so a forged or damaged packet moves nothing. A
+ * packet that fails, or isn't well-formed SRTP, throws werift's `SrtpAuthenticationError`, which its
+ * DTLS transport counts as a dropped packet (any other error would escape its handler).
+ *
+ * - AEAD_AES_128_GCM: IV = (00 00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, the header as AAD, a 16-byte tag.
+ * - AES_CM_128_HMAC_SHA1_80: the 10-byte tag is HMAC-SHA1 over header ‖ encrypted payload ‖ ROC,
+ *   checked (in constant time) before AES-CTR under IV = salt·2^16 ⊕ SSRC·2^64 ⊕ index·2^16.
+ */
+import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { SrtpAuthenticationError } from 'werift';
+import type { RTCDtlsTransport } from 'werift';
+import { rtpHeaderLength } from '../forward/index.ts';
+import type { SrtpContext } from './srtp-sealer.ts';
+
+const PROFILE_SHA1_80 = 0x0001;
+const PROFILE_GCM = 0x0007;
+const SHA1_TAG = 10;
+const GCM_TAG = 16;
+
+type SsrcState = { ssrc: number; rolloverCounter: number; lastSequenceNumber: number };
+/** werift's remote context as far as this needs it (its per-SSRC states are public in its code, not its typings). */
+type Context = SrtpContext & { srtpSSRCStates: Record<number, SsrcState> };
+
+export class RtpUnsealer {
+  readonly gcm: boolean;
+  readonly #context: Context;
+  readonly #key: Buffer;
+  readonly #salt: Buffer;
+  readonly #auth: Buffer;
+  readonly #iv: Buffer;
+  readonly #roc = Buffer.alloc(4);
+
+  /** For a context `RtpUnsealer.supports`. */
+  constructor(context: SrtpContext) {
+    this.#context = context as Context;
+    this.gcm = context.profile === PROFILE_GCM;
+    this.#key = context.srtpSessionKey;
+    this.#salt = context.srtpSessionSalt;
+    this.#auth = context.srtpSessionAuthTag;
+    this.#iv = Buffer.alloc(this.gcm ? 12 : 16);
+  }
+
+  static supports(context: SrtpContext): boolean {
+    return context.profile === PROFILE_GCM || context.profile === PROFILE_SHA1_80;
+  }
+
+  /** The plain RTP packet (a fresh buffer), or SrtpAuthenticationError. Keeps the ROC state only for authentic packets. */
+  open(data: Buffer): Buffer {
+    const tag = this.gcm ? GCM_TAG : SHA1_TAG;
+    const headerLength = data.length >= 12 + tag && data[0]! >> 6 === 2 ? rtpHeaderLength(data) : -1;
+    if (headerLength < 0 || headerLength > data.length - tag) throw new SrtpAuthenticationError('not an SRTP packet');
+    const ssrc = data.readUInt32BE(8);
+    const seq = data.readUInt16BE(2);
+    const context = this.#context;
+    const existing = context.srtpSSRCStates[ssrc];
+    const next: SsrcState = existing ? { ...existing } : { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 };
+    const roc = context.updateRolloverCount(seq, next as never) >>> 0;
+    const header = data.subarray(0, headerLength);
+    const encrypted = data.subarray(headerLength, data.length - tag);
+    const out = Buffer.allocUnsafe(data.length - tag);
+    header.copy(out, 0);
+    const iv = this.#iv;
+    const salt = this.#salt;
+    if (this.gcm) {
+      iv.writeUInt16BE(0, 0);
+      iv.writeUInt32BE(ssrc, 2);
+      iv.writeUInt32BE(roc, 6);
+      iv.writeUInt16BE(seq, 10);
+      for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ salt[i]!;
+      const decipher = createDecipheriv('aes-128-gcm', this.#key, iv);
+      decipher.setAAD(header);
+      decipher.setAuthTag(data.subarray(data.length - tag));
+      decipher.update(encrypted).copy(out, headerLength);
+      try {
+        decipher.final();
+      } catch {
+        throw new SrtpAuthenticationError('SRTP authentication failed');
+      }
+    } else {
+      this.#roc.writeUInt32BE(roc, 0);
+      const expected = createHmac('sha1', this.#auth).update(header).update(encrypted).update(this.#roc).digest().subarray(0, SHA1_TAG);
+      if (!timingSafeEqual(expected, data.subarray(data.length - tag))) throw new SrtpAuthenticationError('SRTP authentication failed');
+      iv.writeUInt32BE(0, 0);
+      iv.writeUInt32BE(ssrc, 4);
+      iv.writeUInt32BE(roc, 8);
+      iv.writeUInt32BE((seq << 16) >>> 0, 12);
+      for (let i = 0; i < salt.length; i++) iv[i] = iv[i]! ^ salt[i]!;
+      createDecipheriv('aes-128-ctr', this.#key, iv).update(encrypted).copy(out, headerLength);
+    }
+    if (existing) Object.assign(existing, next);
+    else context.srtpSSRCStates[ssrc] = next;
+    return out;
+  }
+}
+
+const installed = new WeakSet<object>();
+
+/** Swaps the transport's SRTP session's `decrypt` for an RtpUnsealer (once per session; a profile it doesn't know keeps werift's). */
+export function useRtpUnsealer(transport: RTCDtlsTransport): void {
+  const session = transport.srtp as unknown as { decrypt: (data: Buffer) => Buffer; remoteContext: SrtpContext } | undefined;
+  if (!session || installed.has(session) || !RtpUnsealer.supports(session.remoteContext)) return;
+  installed.add(session);
+  const unsealer = new RtpUnsealer(session.remoteContext);
+  session.decrypt = (data) => unsealer.open(data);
+}
