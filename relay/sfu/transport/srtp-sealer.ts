@@ -32,23 +32,58 @@ export class UnsupportedProfileError extends Error {
   override name = 'UnsupportedProfileError';
 }
 
+/**
+ * The IV of an SRTP packet into `iv` (12 bytes for GCM, 16 for AES-CM), from the session salt:
+ * GCM (RFC 7714 §8.1) (00 00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt; AES-CM (RFC 3711 §4.1.1)
+ * salt·2^16 ⊕ SSRC·2^64 ⊕ (ROC·2^16 + SEQ)·2^16.
+ */
+export function writeSrtpIv(iv: Buffer, salt: Buffer, gcm: boolean, ssrc: number, roc: number, seq: number): void {
+  if (gcm) {
+    iv.writeUInt16BE(0, 0);
+    iv.writeUInt32BE(ssrc, 2);
+    iv.writeUInt32BE(roc >>> 0, 6);
+    iv.writeUInt16BE(seq, 10);
+  } else {
+    iv.writeUInt32BE(0, 0);
+    iv.writeUInt32BE(ssrc, 4);
+    iv.writeUInt32BE(roc >>> 0, 8);
+    iv.writeUInt32BE((seq << 16) >>> 0, 12);
+  }
+  for (let i = 0; i < salt.length; i++) iv[i] = iv[i]! ^ salt[i]!;
+}
+
+/** A werift SRTP context's session keys (AEAD_AES_128_GCM or AES_CM_128_HMAC_SHA1_80), and scratch for IVs and the ROC. */
+export class SrtpKeys {
+  readonly gcm: boolean;
+  readonly key: Buffer;
+  readonly salt: Buffer;
+  readonly auth: Buffer;
+  readonly iv: Buffer;
+  readonly roc = Buffer.alloc(4);
+
+  static supports(context: SrtpContext): boolean {
+    return context.profile === PROFILE_SHA1_80 || context.profile === PROFILE_GCM;
+  }
+
+  constructor(context: SrtpContext) {
+    if (!SrtpKeys.supports(context)) throw new UnsupportedProfileError(`SRTP profile ${context.profile}`);
+    this.gcm = context.profile === PROFILE_GCM;
+    this.key = context.srtpSessionKey;
+    this.salt = context.srtpSessionSalt;
+    this.auth = context.srtpSessionAuthTag;
+    this.iv = Buffer.alloc(this.gcm ? 12 : 16);
+  }
+}
+
 export class RtpSealer {
   readonly gcm: boolean;
   readonly #context: SrtpContext;
-  readonly #key: Buffer;
-  readonly #salt: Buffer;
-  readonly #auth: Buffer;
-  readonly #iv: Buffer;
-  readonly #roc = Buffer.alloc(4);
+  readonly #k: SrtpKeys;
 
   constructor(context: SrtpContext) {
-    if (context.profile !== PROFILE_SHA1_80 && context.profile !== PROFILE_GCM) throw new UnsupportedProfileError(`SRTP profile ${context.profile}`);
+    this.#k = new SrtpKeys(context);
     this.#context = context;
-    this.gcm = context.profile === PROFILE_GCM;
-    this.#key = context.srtpSessionKey;
-    this.#salt = context.srtpSessionSalt;
-    this.#auth = context.srtpSessionAuthTag;
-    this.#iv = Buffer.alloc(this.gcm ? 12 : 16);
+    this.gcm = this.#k.gcm;
   }
 
   /** Bytes added to every packet. */
@@ -76,28 +111,18 @@ export class RtpSealer {
     const roc = context.updateRolloverCount(seq, context.getSrtpSsrcState(ssrc));
     const header = rtp.subarray(0, headerLength);
     const payload = rtp.subarray(headerLength);
-    const iv = this.#iv;
-    const salt = this.#salt;
+    const { iv, key, auth } = this.#k;
+    writeSrtpIv(iv, this.#k.salt, this.gcm, ssrc, roc, seq);
     if (this.gcm) {
-      iv.writeUInt16BE(0, 0);
-      iv.writeUInt32BE(ssrc, 2);
-      iv.writeUInt32BE(roc, 6);
-      iv.writeUInt16BE(seq, 10);
-      for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ salt[i]!;
-      const cipher = createCipheriv('aes-128-gcm', this.#key, iv);
+      const cipher = createCipheriv('aes-128-gcm', key, iv);
       cipher.setAAD(header);
       const encrypted = cipher.update(payload);
       cipher.final();
       return [header, encrypted, cipher.getAuthTag()];
     }
-    iv.writeUInt32BE(0, 0);
-    iv.writeUInt32BE(ssrc, 4);
-    iv.writeUInt32BE(roc, 8);
-    iv.writeUInt32BE((seq << 16) >>> 0, 12);
-    for (let i = 0; i < salt.length; i++) iv[i] = iv[i]! ^ salt[i]!;
-    const encrypted = createCipheriv('aes-128-ctr', this.#key, iv).update(payload);
-    this.#roc.writeUInt32BE(roc >>> 0, 0);
-    const tag = createHmac('sha1', this.#auth).update(header).update(encrypted).update(this.#roc).digest().subarray(0, SHA1_TAG);
+    const encrypted = createCipheriv('aes-128-ctr', key, iv).update(payload);
+    this.#k.roc.writeUInt32BE(roc >>> 0, 0);
+    const tag = createHmac('sha1', auth).update(header).update(encrypted).update(this.#k.roc).digest().subarray(0, SHA1_TAG);
     return [header, encrypted, tag];
   }
 }

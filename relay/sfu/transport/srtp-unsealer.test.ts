@@ -1,37 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { randomBytes } from 'node:crypto';
 import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtpAuthenticationError, SrtpSession } from 'werift';
+import { rtpPacket as packet, srtpSessions } from './srtp-fixtures.ts';
 import { RtpUnsealer } from './srtp-unsealer.ts';
-
-function sessions(profile: number) {
-  const key = randomBytes(16);
-  const salt = randomBytes(profile === ProtectionProfileAeadAes128Gcm ? 12 : 14);
-  const keys = { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt };
-  // One session seals (werift), one opens with werift, one with RtpUnsealer.
-  return { sender: new SrtpSession({ keys, profile }), werift: new SrtpSession({ keys, profile }), ours: new SrtpSession({ keys, profile }) };
-}
-
-/** An RTP packet with a CSRC and a one-byte extension block, as browsers send. */
-function packet(seq: number, payloadLength: number): Buffer {
-  const p = Buffer.alloc(12 + 4 + 8 + payloadLength, 0x5a);
-  p[0] = 0x91; // V=2, X, CC=1
-  p[1] = 96;
-  p.writeUInt16BE(seq & 0xffff, 2);
-  p.writeUInt32BE((seq * 3000) >>> 0, 4);
-  p.writeUInt32BE(0xcafe0001, 8);
-  p.writeUInt32BE(0x01020304, 12);
-  p.set([0xbe, 0xde, 0x00, 0x01, 0x10, 0x85, 0x00, 0x00], 16);
-  for (let i = 24; i < p.length; i++) p[i] = (seq + i) & 0xff;
-  return p;
-}
 
 const seal = (s: SrtpSession, raw: Buffer) => s.encrypt(RtpPacket.deSerialize(raw).payload, RtpPacket.deSerialize(raw).header);
 const state = (s: SrtpSession) => JSON.stringify((s.remoteContext as unknown as { srtpSSRCStates: unknown }).srtpSSRCStates);
 
 for (const [name, profile] of [['AES_CM_128_HMAC_SHA1_80', ProtectionProfileAes128CmHmacSha1_80], ['AEAD_AES_128_GCM', ProtectionProfileAeadAes128Gcm]] as const) {
   test(`RtpUnsealer opens what werift seals, byte for byte as werift's own decrypt (${name}): across a wrap, 300 lost across it, a late packet`, () => {
-    const { sender, werift, ours } = sessions(profile);
+    const [sender, werift, ours] = srtpSessions(profile, 3) as [SrtpSession, SrtpSession, SrtpSession]; // one seals; werift and RtpUnsealer open
     const unsealer = new RtpUnsealer(ours.remoteContext);
     // 0xffff → 0 wraps, then a jump of 300 (lost across the wrap), then a late packet from before it.
     const seqs = [65400, 65401, 65535, 0, 1, 301, 302, 200, 303];
@@ -48,7 +26,7 @@ for (const [name, profile] of [['AES_CM_128_HMAC_SHA1_80', ProtectionProfileAes1
   });
 
   test(`RtpUnsealer refuses a damaged or forged packet with SrtpAuthenticationError and moves no state (${name})`, () => {
-    const { sender, ours } = sessions(profile);
+    const [sender, ours] = srtpSessions(profile, 2) as [SrtpSession, SrtpSession];
     const unsealer = new RtpUnsealer(ours.remoteContext);
     unsealer.open(seal(sender, packet(10, 50)));
     const before = state(ours);

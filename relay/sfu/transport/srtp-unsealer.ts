@@ -23,10 +23,8 @@ import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { SrtpAuthenticationError } from 'werift';
 import type { RTCDtlsTransport } from 'werift';
 import { rtpHeaderLength } from '../forward/index.ts';
-import type { SrtpContext } from './srtp-sealer.ts';
+import { SrtpKeys, writeSrtpIv, type SrtpContext } from './srtp-sealer.ts';
 
-const PROFILE_SHA1_80 = 0x0001;
-const PROFILE_GCM = 0x0007;
 const SHA1_TAG = 10;
 const GCM_TAG = 16;
 
@@ -37,24 +35,17 @@ type Context = SrtpContext & { srtpSSRCStates: Record<number, SsrcState> };
 export class RtpUnsealer {
   readonly gcm: boolean;
   readonly #context: Context;
-  readonly #key: Buffer;
-  readonly #salt: Buffer;
-  readonly #auth: Buffer;
-  readonly #iv: Buffer;
-  readonly #roc = Buffer.alloc(4);
+  readonly #k: SrtpKeys;
 
-  /** For a context `RtpUnsealer.supports`. */
+  /** Throws UnsupportedProfileError for a profile other than the two (see `supports`). */
   constructor(context: SrtpContext) {
+    this.#k = new SrtpKeys(context);
     this.#context = context as Context;
-    this.gcm = context.profile === PROFILE_GCM;
-    this.#key = context.srtpSessionKey;
-    this.#salt = context.srtpSessionSalt;
-    this.#auth = context.srtpSessionAuthTag;
-    this.#iv = Buffer.alloc(this.gcm ? 12 : 16);
+    this.gcm = this.#k.gcm;
   }
 
   static supports(context: SrtpContext): boolean {
-    return context.profile === PROFILE_GCM || context.profile === PROFILE_SHA1_80;
+    return SrtpKeys.supports(context);
   }
 
   /** The plain RTP packet (a fresh buffer), or SrtpAuthenticationError. Keeps the ROC state only for authentic packets. */
@@ -72,15 +63,10 @@ export class RtpUnsealer {
     const encrypted = data.subarray(headerLength, data.length - tag);
     const out = Buffer.allocUnsafe(data.length - tag);
     header.copy(out, 0);
-    const iv = this.#iv;
-    const salt = this.#salt;
+    const { iv, salt, key, auth } = this.#k;
     if (this.gcm) {
-      iv.writeUInt16BE(0, 0);
-      iv.writeUInt32BE(ssrc, 2);
-      iv.writeUInt32BE(roc, 6);
-      iv.writeUInt16BE(seq, 10);
-      for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ salt[i]!;
-      const decipher = createDecipheriv('aes-128-gcm', this.#key, iv);
+      writeSrtpIv(iv, salt, true, ssrc, roc, seq);
+      const decipher = createDecipheriv('aes-128-gcm', key, iv);
       decipher.setAAD(header);
       decipher.setAuthTag(data.subarray(data.length - tag));
       decipher.update(encrypted).copy(out, headerLength);
@@ -90,15 +76,11 @@ export class RtpUnsealer {
         throw new SrtpAuthenticationError('SRTP authentication failed');
       }
     } else {
-      this.#roc.writeUInt32BE(roc, 0);
-      const expected = createHmac('sha1', this.#auth).update(header).update(encrypted).update(this.#roc).digest().subarray(0, SHA1_TAG);
+      this.#k.roc.writeUInt32BE(roc, 0);
+      const expected = createHmac('sha1', auth).update(header).update(encrypted).update(this.#k.roc).digest().subarray(0, SHA1_TAG);
       if (!timingSafeEqual(expected, data.subarray(data.length - tag))) throw new SrtpAuthenticationError('SRTP authentication failed');
-      iv.writeUInt32BE(0, 0);
-      iv.writeUInt32BE(ssrc, 4);
-      iv.writeUInt32BE(roc, 8);
-      iv.writeUInt32BE((seq << 16) >>> 0, 12);
-      for (let i = 0; i < salt.length; i++) iv[i] = iv[i]! ^ salt[i]!;
-      createDecipheriv('aes-128-ctr', this.#key, iv).update(encrypted).copy(out, headerLength);
+      writeSrtpIv(iv, salt, false, ssrc, roc, seq);
+      createDecipheriv('aes-128-ctr', key, iv).update(encrypted).copy(out, headerLength);
     }
     if (existing) Object.assign(existing, next);
     else context.srtpSSRCStates[ssrc] = next;
