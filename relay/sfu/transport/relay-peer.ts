@@ -153,7 +153,6 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     });
     this.#pc.onIceCandidate.subscribe((c) => this.#onLocalCandidate(c));
     this.#pc.connectionStateChange.subscribe((state) => {
-      // DTLS is up, so its SRTP session exists: publishers' packets are opened by srtp-unsealer.ts.
       if (state === 'connected') for (const t of this.#pc.dtlsTransports) useRtpUnsealer(t);
       this.emit('connection-state', state);
     });
