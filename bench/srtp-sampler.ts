@@ -10,23 +10,16 @@
  * leaves and ask the relay for every skipped packet.
  */
 import type { RTCDtlsTransport } from 'werift';
-
-type RolloverState = { ssrc: number; rolloverCounter: number; lastSequenceNumber: number };
-type RolloverContext = { srtpSSRCStates: Record<number, RolloverState>; updateRolloverCount(seq: number, state: RolloverState): number };
-
-/** RTP, not RTCP (RFC 5761 §4: payload types 64–95 with the marker bit read as RTCP packet types 192–223). */
-export const isRtp = (data: Buffer): boolean => data[0]! >= 128 && data[0]! < 192 && !(data[1]! >= 192 && data[1]! <= 223);
+import type { SrtpContext } from '../relay/sfu/transport/srtp-sealer.ts';
 
 export class SrtpSampler {
   constructor(readonly dtls: RTCDtlsTransport) {}
 
   /** Every received RTP packet: advances the rollover state of its SSRC. */
   track(data: Buffer): void {
-    const context = (this.dtls.srtp as unknown as { remoteContext?: RolloverContext } | undefined)?.remoteContext;
+    const context = (this.dtls.srtp as { remoteContext?: SrtpContext } | undefined)?.remoteContext;
     if (!context || data.length < 12) return;
-    const ssrc = data.readUInt32BE(8);
-    const state = (context.srtpSSRCStates[ssrc] ??= { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 });
-    context.updateRolloverCount(data.readUInt16BE(2), state);
+    context.updateRolloverCount(data.readUInt16BE(2), context.getSrtpSsrcState(data.readUInt32BE(8)));
   }
 
   /** The plain packet, or undefined when its authentication tag (or its form) fails. */

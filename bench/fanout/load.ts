@@ -7,7 +7,8 @@
  */
 import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useVP8 } from 'werift';
 import { tuneUdpSockets } from '../../relay/udp-sockets.ts';
-import { SrtpSampler, isRtp } from '../srtp-sampler.ts';
+import { isRtpDatagram } from '../../relay/sfu/forward/index.ts';
+import { SrtpSampler } from '../srtp-sampler.ts';
 
 // The clients' sockets get the relay's 4 MB receive buffer too: with the 208 KB default, the direct send
 // path's bursts (a packet to every subscriber at once) overflowed them from ~20k packets/s, and the
@@ -72,7 +73,7 @@ export class LoadPeer {
     const werift = transport.onData.bind(transport);
     let n = 0;
     transport.onData = (data, addr) => {
-      if (!isRtp(data)) return werift(data, addr);
+      if (!isRtpDatagram(data)) return werift(data, addr);
       sampler.track(data);
       if (++n % verifyEvery !== 0) this.received++;
       else if (sampler.verify(data)) this.received++, this.verified++;

@@ -15,7 +15,8 @@ import { PictureLossIndication } from 'werift';
 import type { RTCDtlsTransport, RtcpPacket } from 'werift';
 import { iceSend } from '../../relay/sfu/transport/ice-send.ts';
 import { RtpSealer } from '../../relay/sfu/transport/srtp-sealer.ts';
-import { SrtpSampler, isRtp } from '../srtp-sampler.ts';
+import { isRtpDatagram } from '../../relay/sfu/forward/index.ts';
+import { SrtpSampler } from '../srtp-sampler.ts';
 import { FPS, KEYFRAME_EVERY_FRAMES, LAYERS, audioPacket, levelByte, monoUs, sentUsOf, vp8Frame } from './media.ts';
 import { StreamStats } from './stream-stats.ts';
 
@@ -101,7 +102,7 @@ export class LightPath {
     if (!transport || typeof transport.onData !== 'function') throw new Error('no nominated UDP pair to read from');
     const werift = transport.onData;
     transport.onData = (data, addr) => {
-      if (isRtp(data)) this.#onRtp(data);
+      if (isRtpDatagram(data)) this.#onRtp(data);
       else werift(data, addr);
     };
     dtls.onRtcp.subscribe((packet) => this.#onRtcp(packet));

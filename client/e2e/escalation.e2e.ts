@@ -52,11 +52,11 @@ async function startProfile(page: Page): Promise<CDPSession> {
   return c;
 }
 
+type GapRecord = { now: number; stalls: Stall[]; tiles: TileLog[] };
+const gapRecord = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { record(): GapRecord } }).__frameGaps.record());
 /** Every remote camera tile's longest gap since the reset; `frontOnly` measures as before frame-gaps.ts watched hidden elements. */
-async function gaps(page: Page, measure: 'both' | 'frontOnly' = 'both'): Promise<TileGap[]> {
-  const { now, stalls, tiles } = await page.evaluate(() => (window as unknown as { __frameGaps: { record(): { now: number; stalls: Stall[]; tiles: TileLog[] } } }).__frameGaps.record());
-  return tiles.map((t) => visibleGaps(measure === 'both' ? t : frontOnly(t), now, stalls));
-}
+const tileGaps = ({ now, stalls, tiles }: GapRecord, measure: 'both' | 'frontOnly' = 'both'): TileGap[] => tiles.map((t) => visibleGaps(measure === 'both' ? t : frontOnly(t), now, stalls));
+const gaps = async (page: Page) => tileGaps(await gapRecord(page));
 const resetGaps = (page: Page) => page.evaluate(() => (window as unknown as { __frameGaps: { reset(): void } }).__frameGaps.reset());
 
 /** Every peer connection the page made that is not closed; the relay's is the one with ≥ 3 recvonly audio slots. */
@@ -161,7 +161,10 @@ test('the fifth escalates the room: no tile shows the same picture for 1 s, then
   for (const [i, c] of cdps.entries()) writeFileSync(`${process.env.PAGE_PROFILE}/page-${i}.cpuprofile`, JSON.stringify((await c.send('Profiler.stop')).profile));
   // Tiles of the four who were there all along (the fifth's tile is new: it has no gap to measure).
   const fifth = await people[4]!.page.locator('[data-testid=tile][data-self=true]').first().getAttribute('data-session-id');
-  const report = await Promise.all(people.slice(0, 4).map(async ({ name, page }) => ({ name, gaps: (await gaps(page)).filter((g) => g.sessionId !== fifth), asBefore: (await gaps(page, 'frontOnly')).filter((g) => g.sessionId !== fifth) })));
+  const report = await Promise.all(people.slice(0, 4).map(async ({ name, page }) => {
+    const record = await gapRecord(page);
+    return { name, gaps: tileGaps(record).filter((g) => g.sessionId !== fifth), asBefore: tileGaps(record, 'frontOnly').filter((g) => g.sessionId !== fifth) };
+  }));
   for (const { page } of people) await until('4 remote tiles flowing', 15_000, async () => tilesFlowing(page, 4), () => gaps(page));
   const longest = Math.max(...report.flatMap((r) => r.gaps.map((g) => g.maxGapMs)));
   const longestAsBefore = Math.max(...report.flatMap((r) => r.asBefore.map((g) => g.maxGapMs)));

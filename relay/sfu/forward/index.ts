@@ -30,7 +30,7 @@ export {
   type RetransmitSource,
 } from './nack.ts';
 export { PacketCache, type PacketCacheStats } from './packet-cache.ts';
-export { hasRtpPadding, isPaddingOnly, isRtp, paddingPacketLike, RTP_HEADER_SIZE, readRtpSeq, readRtpSsrc, readRtpTimestamp, rtpHeaderLength, writeRtpSeqTs } from './rtp.ts';
+export { hasRtpPadding, isPaddingOnly, isRtp, isRtpDatagram, paddingPacketLike, RTP_HEADER_SIZE, readRtpSeq, readRtpSsrc, readRtpTimestamp, rtpHeaderLength, writeRtpSeqTs } from './rtp.ts';
 export {
   SEQ_CYCLE,
   SeqUnwrapper,

@@ -36,6 +36,15 @@ export function isRtp(bytes: Uint8Array): boolean {
   return bytes.byteLength >= RTP_HEADER_SIZE && (bytes[0] ?? 0) >> 6 === 2;
 }
 
+/**
+ * An RTP datagram, not RTCP, DTLS or STUN, off a socket that carries them all (RFC 5761 §4, RFC 7983):
+ * version 2 and a payload type outside 64–95, where RTCP packet types 192–223 fall.
+ */
+export function isRtpDatagram(bytes: Uint8Array): boolean {
+  const pt = (bytes[1] ?? 0) & 0x7f;
+  return isRtp(bytes) && !(pt >= 64 && pt <= 95);
+}
+
 export function readRtpSeq(bytes: Uint8Array): number {
   return ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
 }

@@ -9,6 +9,7 @@
 import { MediaStreamTrack, RTCPeerConnection, useVP8 } from 'werift';
 import type { RTCRtpSender, RtpPacket } from 'werift';
 import { waitUntil } from '../../test/wait.ts';
+import { isRtpDatagram } from '../forward/index.ts';
 
 /** Returns true to drop the packet. */
 export type Tap = (srtp: Buffer) => boolean;
@@ -31,11 +32,6 @@ const config = {
   bundlePolicy: 'max-bundle' as const,
   codecs: { video: [useVP8({ rtcpFeedback: [] })], audio: [] },
 };
-
-/** RTP (not RTCP, DTLS or STUN) by RFC 5761/7983: version 2 and a payload type outside 64–95. */
-export function isRtp(data: Buffer): boolean {
-  return data.length >= 12 && data[0]! >> 6 === 2 && !((data[1]! & 0x7f) >= 64 && (data[1]! & 0x7f) <= 95);
-}
 
 export async function loopbackPair(tracks = 1): Promise<LoopbackPair> {
   const sending = new RTCPeerConnection(config);
@@ -66,7 +62,7 @@ export async function loopbackPair(tracks = 1): Promise<LoopbackPair> {
   const connection = dtls.iceTransport.connection;
   const send = connection.send;
   let tap: Tap = () => false;
-  connection.send = (data: Buffer) => (isRtp(data) && tap(data) ? Promise.resolve() : send(data));
+  connection.send = (data: Buffer) => (isRtpDatagram(data) && tap(data) ? Promise.resolve() : send(data));
 
   return {
     tracks: local,

@@ -16,8 +16,7 @@
  *   werift answers the subscriber's NACKs from that history itself. With `sendPath: 'direct'` the
  *   peer bypasses the sender (direct-sender.ts: SRTP-seal the bytes, ICE send, our own sender
  *   reports); NACKs are then the room's to answer (retransmit.ts), and incoming packets reach `onRtp`
- *   as the decrypted bytes werift parsed, not serialised again (raw-rtp.ts). Those bytes are opened by
- *   srtp-unsealer.ts, swapped in for werift's SRTP decrypt once connected (a third of its cost).
+ *   as the bytes werift parsed (raw-rtp.ts) once srtp-unsealer.ts, swapped in for its decrypt, opened them.
  * - Feedback is read off the DTLS transport and matched by media SSRC (see feedback.ts).
  * - Simulcast layers are routed by rid alone, per connection, so only one simulcast track per
  *   connection works (the camera); a packet with an unknown rid throws inside werift's router (it

@@ -37,15 +37,11 @@ export class RtpUnsealer {
   readonly #context: Context;
   readonly #k: SrtpKeys;
 
-  /** Throws UnsupportedProfileError for a profile other than the two (see `supports`). */
+  /** Throws UnsupportedProfileError for a profile other than the two (`SrtpKeys.supports`). */
   constructor(context: SrtpContext) {
     this.#k = new SrtpKeys(context);
     this.#context = context as Context;
     this.gcm = this.#k.gcm;
-  }
-
-  static supports(context: SrtpContext): boolean {
-    return SrtpKeys.supports(context);
   }
 
   /** The plain RTP packet (a fresh buffer), or SrtpAuthenticationError. Keeps the ROC state only for authentic packets. */
@@ -93,7 +89,7 @@ const installed = new WeakSet<object>();
 /** Swaps the transport's SRTP session's `decrypt` for an RtpUnsealer (once per session; a profile it doesn't know keeps werift's). */
 export function useRtpUnsealer(transport: RTCDtlsTransport): void {
   const session = transport.srtp as unknown as { decrypt: (data: Buffer) => Buffer; remoteContext: SrtpContext } | undefined;
-  if (!session || installed.has(session) || !RtpUnsealer.supports(session.remoteContext)) return;
+  if (!session || installed.has(session) || !SrtpKeys.supports(session.remoteContext)) return;
   installed.add(session);
   const unsealer = new RtpUnsealer(session.remoteContext);
   session.decrypt = (data) => unsealer.open(data);
