@@ -1,7 +1,8 @@
 /**
  * The relay under test in the fan-out benchmark, as its own process (pinned to its own core by the
  * parent). Mode `palabre` runs the relay's RelayRoom (transport + forwarding core), on the send path
- * named by the second argument (`werift` or `direct`; none: the room's default); mode `naive` is the
+ * named by the second argument (`werift` or `direct`; `default` or none: the room's default), and the
+ * receive path named by the third (`werift`, or the default `direct`: rtp-intake.ts); mode `naive` is the
  * baseline a first attempt would write with werift: receive each packet, then send a copy on every
  * subscriber's sender (`sendRtp`, what `track.writeRtp` calls). Both answer the same client offers.
  * Talks to the parent over IPC: `{ offer: { session, sdp } }` in, `{ to: session, message }` out.
@@ -17,6 +18,7 @@ tuneUdpSockets({ shed: false });
 
 const mode = process.argv[2] === 'naive' ? 'naive' : 'palabre';
 const sendPath = process.argv[3] === 'werift' || process.argv[3] === 'direct' ? (process.argv[3] satisfies SendPath) : undefined;
+const receivePath = process.argv[4] === 'werift' ? 'werift' : 'direct';
 const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 const send = (to: string, message: unknown) => process.send?.({ to, message });
 
@@ -51,7 +53,7 @@ async function naiveOffer(session: string, sdp: string): Promise<void> {
   send(session, { type: 'relay-answer', sdp: pc.localDescription!.sdp });
 }
 
-const room = mode === 'palabre' ? new RelayRoom('bench', (to, message) => send(to, message), { peer: PEER, sendPath }) : undefined;
+const room = mode === 'palabre' ? new RelayRoom('bench', (to, message) => send(to, message), { peer: { ...PEER, receivePath }, sendPath }) : undefined;
 
 process.on('message', (raw: { offer?: { session: string; sdp: string }; stats?: true; close?: true }) => {
   if (raw.offer) {

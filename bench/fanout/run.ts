@@ -11,21 +11,21 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { treeCpuSeconds } from '../proc-cpu.ts';
-import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
+import type { ReceivePath, SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 import { nextMessage } from '../child-message.ts';
 
-export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
+export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
 
 const userSys = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return [Number(f[11]) / 100, Number(f[12]) / 100]; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0;
 
-function startRelay(mode: 'palabre' | 'naive', sendPath: SendPath | undefined): ChildProcess {
+function startRelay(mode: 'palabre' | 'naive', sendPath: SendPath | undefined, receivePath: ReceivePath | undefined): ChildProcess {
   const script = fileURLToPath(new URL('./relay-proc.ts', import.meta.url));
   // FANOUT_CPU_PROF=<dir>: the relay process writes a V8 CPU profile there on exit (node --cpu-prof).
   const prof = process.env.FANOUT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF}`] : [];
-  const child = fork(script, sendPath && mode === 'palabre' ? [mode, sendPath] : [mode], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, mode === 'palabre' ? [mode, sendPath ?? 'default', receivePath ?? 'direct'] : [mode], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   if (hasTaskset && child.pid) spawnSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
   return child;
 }
@@ -39,10 +39,10 @@ async function connect(child: ChildProcess, peer: LoadPeer): Promise<void> {
   await Promise.race([peer.connected, sleep(15_000).then(() => Promise.reject(new Error(`${peer.session} did not connect`)))]);
 }
 
-/** `sendPath` chooses Palabre's send path (RelayRoomOptions.sendPath; default: the room's default). */
-export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: SendPath; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
+/** `sendPath` and `receivePath` choose Palabre's paths (RelayRoomOptions.sendPath, RelayPeerOptions.receivePath; default: the relay's defaults). */
+export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
   if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const child = startRelay(opts.mode, opts.sendPath);
+  const child = startRelay(opts.mode, opts.sendPath, opts.receivePath);
   const rows: FanoutRow[] = [];
   const peers: LoadPeer[] = [];
   try {
@@ -61,7 +61,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
     publisher.burst(5, payload); // a first keyframe, so every subscriber's layer is live
     await sleep(500);
     for (const rate of opts.rates) {
-      opts.onProgress?.(`fanout ${opts.mode}${opts.sendPath && opts.mode === 'palabre' ? `(${opts.sendPath})` : ''}: ${rate} packets/s → ${opts.subscribers} subscribers`);
+      opts.onProgress?.(`fanout ${fanoutLabel(opts)}: ${rate} packets/s → ${opts.subscribers} subscribers`);
       for (const s of subscribers) s.received = s.verified = s.authFailures = 0;
       const cpu0 = treeCpuSeconds(child.pid!);
       const us0 = userSys(child.pid!);
@@ -84,7 +84,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       child.send({ stats: true });
       const { rss } = await reply;
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
-      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20, sampledVerified: subscribers.reduce((a, s) => a + s.verified, 0), sampledAuthFailures: subscribers.reduce((a, s) => a + s.authFailures, 0) });
+      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), ...(opts.mode === 'palabre' && opts.receivePath ? { receivePath: opts.receivePath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20, sampledVerified: subscribers.reduce((a, s) => a + s.verified, 0), sampledAuthFailures: subscribers.reduce((a, s) => a + s.authFailures, 0) });
       if (loss > 0.01) break;
     }
   } finally {
@@ -94,4 +94,11 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
     if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
   }
   return rows;
+}
+
+/** "naive", "palabre", or "palabre (werift send, werift receive)" when a path isn't the default. */
+export function fanoutLabel(r: { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath }): string {
+  if (r.mode === 'naive') return 'naive';
+  const paths = [r.sendPath === 'werift' ? 'werift send' : '', r.receivePath === 'werift' ? 'werift receive' : ''].filter(Boolean);
+  return paths.length > 0 ? `palabre (${paths.join(', ')})` : 'palabre';
 }

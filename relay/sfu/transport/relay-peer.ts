@@ -15,8 +15,10 @@
  *   into a packet viewing that buffer and keeps it for NACKs: the caller gives the buffer away.
  *   werift answers the subscriber's NACKs from that history itself. With `sendPath: 'direct'` the
  *   peer bypasses the sender (direct-sender.ts: SRTP-seal the bytes, ICE send, our own sender
- *   reports); NACKs are then the room's to answer (retransmit.ts), and incoming packets reach `onRtp`
- *   as the bytes werift parsed (raw-rtp.ts) once srtp-unsealer.ts, swapped in for its decrypt, opened them.
+ *   reports); NACKs are then the room's to answer (retransmit.ts).
+ * - Receiving: a publication's first packets take werift's pipeline (its router knows simulcast rids),
+ *   opened by srtp-unsealer.ts, as the bytes werift parsed (raw-rtp.ts); then publisher-receiver.ts
+ *   claims its SSRC for the relay's own receive path, with reports and NACKs (rtp-intake.ts).
  * - Feedback is read off the DTLS transport and matched by media SSRC (see feedback.ts).
  * - Simulcast layers are routed by rid alone, per connection, so only one simulcast track per
  *   connection works (the camera); a packet with an unknown rid throws inside werift's router (it
@@ -53,7 +55,7 @@ import {
   useTransportWideCC,
   useVP8,
 } from 'werift';
-import type { RTCDtlsTransport, RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
+import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { ABS_SEND_TIME_URI } from '../forward/index.ts';
 import { announceCandidate, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
@@ -62,8 +64,8 @@ import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
+import { PublisherReceiver, type ReceivePath } from './publisher-receiver.ts';
 import { useRtpUnsealer } from './srtp-unsealer.ts';
-import { TRANSPORT_CC_URI, TransportCcReporter } from './transport-cc.ts';
 import { acceptTransceiver, answerText } from './negotiation.ts';
 import type { SlotFeedback } from './feedback.ts';
 import type { Publication, SlotInfo } from './forwarder.ts';
@@ -82,12 +84,12 @@ export type RelayPeerOptions = {
   sendPath?: SendPath;
   /** Transport-wide congestion control feedback to publishers (transport-cc.ts; default true). */
   transportCc?: boolean;
+  /** 'direct' (default): publishers' packets skip werift's receive pipeline once their SSRC is known (rtp-intake.ts). */
+  receivePath?: ReceivePath;
 };
 
 export type SendPath = 'werift' | 'direct';
-
-
-export type { SlotFeedback };
+export type { ReceivePath, SlotFeedback };
 
 export type RelayPeerEvents = {
   candidate: [IceCandidate | null];
@@ -122,7 +124,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   readonly #slotBySsrc = new Map<number, string>();
   readonly #rtcpTransports = new Set<object>();
   /** Transport-wide CC feedback to this client about what it publishes (transport-cc.ts). */
-  #transportCc: TransportCcReporter | undefined;
+  readonly #receiver: PublisherReceiver;
   readonly #direct: DirectSender | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #answering = false;
@@ -155,6 +157,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
       if (state === 'connected') for (const t of this.#pc.dtlsTransports) useRtpUnsealer(t);
       this.emit('connection-state', state);
     });
+    this.#receiver = new PublisherReceiver(options.receivePath);
     if (options.sendPath === 'direct') this.#direct = new DirectSender(() => [...this.#slots.values()].map((s) => s.transceiver));
   }
 
@@ -230,6 +233,11 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     slot.transceiver.sender.sendRtp(buf).catch(() => this.drops['send-failed']++);
   }
 
+  /** Publishers' packets taken past werift's receive path (rtp-intake.ts), and those of them dropped as inauthentic. */
+  intakeCounters(): { taken: number; authFailures: number } {
+    return this.#receiver.counters();
+  }
+
   /** Asks the publisher for a keyframe (PLI). False when not connected or the SSRC isn't known yet. */
   requestKeyframe(pub: Publication): boolean {
     const t = this.#pc.getTransceivers().find((x) => x.mid === pub.mid);
@@ -252,7 +260,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#direct?.close();
-    this.#transportCc?.close();
+    this.#receiver.close();
     for (const t of this.#publications.values()) t.stop();
     this.#publications.clear();
     this.#slots.clear();
@@ -327,7 +335,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
         this.#slots.set(mid, { kind, transceiver: t, absSendTimeId });
         this.#slotBySsrc.set(t.sender.ssrc, mid);
       } else if (t.currentDirection === 'recvonly') {
-        this.#watchTransportCc(t);
+        this.#receiver.watchTransportCc(t);
         const source = kind === 'audio' ? 'microphone' : (videoSources.find((v) => v.mid === mid)?.source ?? (videoIndex++ === 0 ? 'camera' : 'screen'));
         const rids = t.receiver.tracks.flatMap((track) => (track.rid ? [track.rid] : []));
         for (const track of t.receiver.tracks) {
@@ -345,11 +353,17 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
             ssrc: track.ssrc || undefined,
             extensions: new Map(t.headerExtensions.map((e) => [e.id, e.uri])),
           };
+          let claimed = false;
           const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => {
             pub.ssrc ??= rtp.header.ssrc;
+            if (!claimed) (claimed = true), this.#receiver.claim(t, rtp.header.ssrc, pub, (bytes) => this.onRtp(pub, bytes));
             this.onRtp(pub, (this.#direct && rawRtpBytes(rtp)) || rtp.serialize());
           });
-          this.#publications.set(id, { pub, stop: unSubscribe });
+          const stop = () => {
+            unSubscribe();
+            if (pub.ssrc !== undefined) this.#receiver.release(t, pub.ssrc);
+          };
+          this.#publications.set(id, { pub, stop });
           added.push(pub);
         }
       }
@@ -369,18 +383,6 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     if (!transport || this.#rtcpTransports.has(transport)) return;
     this.#rtcpTransports.add(transport);
     transport.onRtcp.subscribe((packet) => this.#onRtcp(packet));
-  }
-
-  /** The transport's feedback reporter, told the extension id this publication negotiated. */
-  #watchTransportCc(t: RTCRtpTransceiver): void {
-    const id = t.headerExtensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id;
-    const transport: RTCDtlsTransport | undefined = t.dtlsTransport;
-    if (!id || !transport) return;
-    if (this.#transportCc?.transport !== transport) {
-      this.#transportCc?.close();
-      this.#transportCc = new TransportCcReporter(transport);
-    }
-    this.#transportCc.extensionIds.add(id);
   }
 
   #onRtcp(packet: RtcpPacket): void {

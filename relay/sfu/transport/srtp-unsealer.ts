@@ -12,8 +12,9 @@
  * What werift's patched `decryptRtp` does, this does (patches/werift+0.24.4.patch): the packet's ROC is
  * worked out on a copy of its SSRC's state (RFC 3711 Appendix A, werift's `updateRolloverCount`), and
  * the copy is kept only once the packet authenticated, so a forged or damaged packet moves nothing. A
- * packet that fails, or isn't well-formed SRTP, throws werift's `SrtpAuthenticationError`, which its
- * DTLS transport counts as a dropped packet (any other error would escape its handler).
+ * packet that fails, or isn't well-formed SRTP, gives undefined from `unseal`; `open`, werift's
+ * `decrypt` in its place, throws werift's `SrtpAuthenticationError` for it, which werift's DTLS
+ * transport takes as a packet to drop (any other error would escape its handler).
  *
  * - AEAD_AES_128_GCM: IV = (00 00 ‖ SSRC ‖ ROC ‖ SEQ) ⊕ salt, the header as AAD, a 16-byte tag.
  * - AES_CM_128_HMAC_SHA1_80: the 10-byte tag is HMAC-SHA1 over header ‖ encrypted payload ‖ ROC,
@@ -44,11 +45,18 @@ export class RtpUnsealer {
     this.gcm = this.#k.gcm;
   }
 
-  /** The plain RTP packet (a fresh buffer), or SrtpAuthenticationError. Keeps the ROC state only for authentic packets. */
+  /** The plain RTP packet (a fresh buffer), or SrtpAuthenticationError (werift's contract for its `decrypt`). */
   open(data: Buffer): Buffer {
+    const plain = this.unseal(data);
+    if (!plain) throw new SrtpAuthenticationError('SRTP authentication failed, or not an SRTP packet');
+    return plain;
+  }
+
+  /** The plain RTP packet (a fresh buffer), or undefined. Keeps the ROC state only for authentic packets. */
+  unseal(data: Buffer): Buffer | undefined {
     const tag = this.gcm ? GCM_TAG : SHA1_TAG;
     const headerLength = data.length >= 12 + tag && data[0]! >> 6 === 2 ? rtpHeaderLength(data) : -1;
-    if (headerLength < 0 || headerLength > data.length - tag) throw new SrtpAuthenticationError('not an SRTP packet');
+    if (headerLength < 0 || headerLength > data.length - tag) return undefined;
     const ssrc = data.readUInt32BE(8);
     const seq = data.readUInt16BE(2);
     const context = this.#context;
@@ -69,12 +77,12 @@ export class RtpUnsealer {
       try {
         decipher.final();
       } catch {
-        throw new SrtpAuthenticationError('SRTP authentication failed');
+        return undefined;
       }
     } else {
       this.#k.roc.writeUInt32BE(roc, 0);
       const expected = createHmac('sha1', auth).update(header).update(encrypted).update(this.#k.roc).digest().subarray(0, SHA1_TAG);
-      if (!timingSafeEqual(expected, data.subarray(data.length - tag))) throw new SrtpAuthenticationError('SRTP authentication failed');
+      if (!timingSafeEqual(expected, data.subarray(data.length - tag))) return undefined;
       writeSrtpIv(iv, salt, false, ssrc, roc, seq);
       createDecipheriv('aes-128-ctr', key, iv).update(encrypted).copy(out, headerLength);
     }
@@ -84,13 +92,22 @@ export class RtpUnsealer {
   }
 }
 
-const installed = new WeakSet<object>();
+const installed = new WeakMap<object, RtpUnsealer>();
 
-/** Swaps the transport's SRTP session's `decrypt` for an RtpUnsealer (once per session; a profile it doesn't know keeps werift's). */
-export function useRtpUnsealer(transport: RTCDtlsTransport): void {
+/**
+ * Swaps the transport's SRTP session's `decrypt` for an RtpUnsealer, once per session, and returns it
+ * (rtp-intake.ts opens packets with the same one). Undefined before DTLS is up, or for a profile it
+ * doesn't know (werift's decrypt stays).
+ */
+export function useRtpUnsealer(transport: RTCDtlsTransport): RtpUnsealer | undefined {
   const session = transport.srtp as unknown as { decrypt: (data: Buffer) => Buffer; remoteContext: SrtpContext } | undefined;
-  if (!session || installed.has(session) || !SrtpKeys.supports(session.remoteContext)) return;
-  installed.add(session);
-  const unsealer = new RtpUnsealer(session.remoteContext);
-  session.decrypt = (data) => unsealer.open(data);
+  if (!session || !SrtpKeys.supports(session.remoteContext)) return undefined;
+  let unsealer = installed.get(session);
+  if (!unsealer) {
+    unsealer = new RtpUnsealer(session.remoteContext);
+    installed.set(session, unsealer);
+    const open = unsealer;
+    session.decrypt = (data) => open.open(data);
+  }
+  return unsealer;
 }

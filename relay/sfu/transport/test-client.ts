@@ -66,7 +66,7 @@ export class TestClient {
   #videoTrack = new MediaStreamTrack({ kind: 'video' });
   #timers: NodeJS.Timeout[] = [];
   #seq = { audio: 1000, video: 5000 };
-  #layerSeq = new Map<string, number>();
+  readonly #layers = new Map<string, { ssrc: number; seq: number }>();
   #frames = 0;
   #keyframeNext = false;
   #restarting = false;
@@ -199,15 +199,20 @@ export class TestClient {
     );
   }
 
-  /** Sends one VP8-like keyframe packet on the camera, tagged `tag`, in simulcast layer `rid` (see simulcastOffer). */
+  /**
+   * Sends one VP8-like keyframe packet on the camera, tagged `tag`, in simulcast layer `rid` (see
+   * simulcastOffer), as a browser's simulcast encoding does: its own SSRC and sequence numbers, the rid
+   * extension naming the layer. werift's sender would stamp its one SSRC on every layer, so the packet
+   * goes to the DTLS transport, which seals it as it is.
+   */
   writeLayer(rid: string, tag: number): void {
-    // Each layer numbers its packets on its own, as a browser's simulcast encodings do: one shared
-    // counter would leave gaps in every layer, which subscribers report as loss.
-    const seq = (this.#layerSeq.get(rid) ?? 5000) & 0xffff;
-    this.#layerSeq.set(rid, seq + 1);
+    const layer = this.#layers.get(rid) ?? { ssrc: 0x5100_0000 + this.#layers.size, seq: 5000 };
+    this.#layers.set(rid, { ...layer, seq: layer.seq + 1 });
+    const seq = layer.seq & 0xffff;
     const extensions = [{ id: RID_EXTENSION_ID, payload: Buffer.from(rid) }];
-    const header = new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: seq * 3000, ssrc: 1, marker: true, extension: true, extensions });
-    this.#videoTrack.writeRtp(new RtpPacket(header, Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, tag])));
+    const payloadType = this.video.sender.codec?.payloadType ?? 96;
+    const header = new RtpHeader({ payloadType, sequenceNumber: seq, timestamp: seq * 3000, ssrc: layer.ssrc, marker: true, extension: true, extensions });
+    void this.pc.dtlsTransports[0]?.sendRtp(Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, tag]), header);
   }
 
   /** Tells the relay, as a browser's REMB does, that at most `bps` can reach us (about every slot media has arrived in). */
@@ -258,7 +263,7 @@ export const RID_EXTENSION_ID = 9;
 /**
  * Turns the m-section `mid` of an offer into an RFC 8853 simulcast send section with `rids`, the way
  * browsers write one (rid lines, no a=ssrc). werift can't send simulcast, so the layers then come
- * from writeLayer(), all on the sender's one SSRC, told apart by the rid extension.
+ * from writeLayer(), one SSRC per layer, each told apart by the rid extension.
  */
 export function simulcastOffer(sdp: string, mid: string, rids: string[]): string {
   return sdp

@@ -13,12 +13,13 @@
  *
  * Reporting: one reporter per DTLS transport (with BUNDLE, one per peer) reads the extension off every
  * RTP packet werift decrypts (the transport's own event: packets of every publication, before any
- * routing), and every 100 ms sends what arrived since the last report in one SRTCP packet (libwebrtc's
+ * routing) and every packet rtp-intake.ts takes past werift (`received`), and every 100 ms sends what arrived since the last report in one SRTCP packet (libwebrtc's
  * receivers report every 50–250 ms, 100 ms by default).
  */
 import { randomInt } from 'node:crypto';
 import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, RtpPacket } from 'werift';
 import { TRANSPORT_CC_URI, TransportCcFeedback } from '../congestion/transport-cc.ts';
+import { RtpHeader } from '../select/rtp-header.ts';
 import { editReceivedSections } from './received-sections.ts';
 
 export { TRANSPORT_CC_URI };
@@ -78,6 +79,7 @@ export class TransportCcReporter {
   readonly #clockUs: () => number;
   readonly #timer: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
+  readonly #view = new RtpHeader();
 
   constructor(
     readonly transport: RTCDtlsTransport,
@@ -102,6 +104,19 @@ export class TransportCcReporter {
   close(): void {
     clearInterval(this.#timer);
     this.#unsubscribe();
+  }
+
+  /** A packet that bypassed werift's receive path (rtp-intake.ts), as its decrypted bytes. */
+  received(bytes: Uint8Array): void {
+    const ids = this.extensionIds;
+    if (ids.size === 0 || !this.#view.wrap(bytes)) return;
+    for (const id of ids) {
+      const at = this.#view.findExtension(id);
+      if (at < 0 || this.#view.foundLength < 2) continue;
+      this.#feedback.received((bytes[at]! << 8) | bytes[at + 1]!, this.#clockUs());
+      if (this.#mediaSsrc === 0) this.#mediaSsrc = this.#view.ssrc;
+      return;
+    }
   }
 
   #onRtp(rtp: RtpPacket): void {
