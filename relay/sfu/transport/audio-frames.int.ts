@@ -8,25 +8,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RelayRoom } from './relay-room.ts';
-import { LOOPBACK_PEER_CONFIG, TestClient } from './test-client.ts';
+import { TestRoom } from './test-room.ts';
 
 const ptime = (sdp: string | undefined) => /^a=ptime:(\d+)/m.exec(sdp ?? '')?.[1] ?? 'none';
 
 test('past the threshold, the relay asks those answered with 20 ms frames to offer again, and answers them with 60 ms', async () => {
-  const clients = new Map<string, TestClient>();
-  const answers = new Map<string, string>();
-  const room = new RelayRoom('room-frames', (sessionId, message) => {
-    if (message.type === 'relay-answer') answers.set(sessionId, message.sdp);
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG, largeRoom: 2 });
-  room.on('session-error', (s, e) => console.error('session error', s, e));
-  const join = async (id: string, tag: number) => {
-    const client = new TestClient(id, tag, { audio: 1, video: 1 });
-    clients.set(id, client);
-    await room.handle(id, { type: 'relay-offer', sdp: await client.offer(), epoch: 1 });
-    return client;
-  };
+  const t = new TestRoom('room-frames', { largeRoom: 2 });
+  const { room, answers } = t;
+  const join = (id: string, tag: number) => t.join({ id, tag, slots: { audio: 1, video: 1 } });
   try {
     const a = await join('session-a', 1);
     const b = await join('session-b', 2);
@@ -49,8 +38,7 @@ test('past the threshold, the relay asks those answered with 20 ms frames to off
     assert.equal([a.reoffers, b.reoffers], [1, 1], 'a room shrinking back asks nothing');
     assert.is(ptime(answers.get('session-a')), 'none', 'an offer of its own is answered for the room as it is');
   } finally {
-    for (const c of clients.values()) await c.close();
-    room.close();
+    await t.close();
   }
 });
 

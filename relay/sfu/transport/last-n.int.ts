@@ -9,9 +9,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreForwarder } from './core-forwarder.ts';
-import { RelayRoom } from './relay-room.ts';
 import type { SendPath } from './relay-peer.ts';
-import { LOOPBACK_PEER_CONFIG, SEND_PATHS, TestClient } from './test-client.ts';
+import { SEND_PATHS } from './test-client.ts';
+import { TestRoom } from './test-room.ts';
 
 const N = 12;
 const TALKERS = 3;
@@ -33,25 +33,17 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
 
 const twelveClients = (sendPath: SendPath) => async () => {
   shownBy = initialView;
-  const clients = new Map<string, TestClient>();
-  const room = new RelayRoom('room-last-n', (sessionId, message) => {
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG, sendPath });
-  room.on('session-error', (s, e) => console.error('session error', s, e));
+  const t = new TestRoom('room-last-n', { sendPath });
+  const { room, clients } = t;
   const core = room.core as CoreForwarder;
   try {
     for (const [i, id] of ids.entries()) {
       // Talkers speak at -20 dBov with the voice bit; the others send -110 dBov, no voice.
-      const client = new TestClient(id, i + 1, { audio: 3, video: 4 }, { audioLevel: i < TALKERS ? 0x80 | 20 : 110 });
-      clients.set(id, client);
-      client.pc.onIceCandidate.subscribe((c) => {
-        if (c) void room.handle(id, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
-      });
-      await room.handle(id, { type: 'relay-offer', sdp: await client.offer(), epoch: 1 });
+      await t.join({ id, tag: i + 1, slots: { audio: 3, video: 4 }, media: { audioLevel: i < TALKERS ? 0x80 | 20 : 110 } });
       await room.handle(id, { type: 'view', videos: viewOf(i) });
     }
     const all = [...clients.values()];
-    await waitFor('12 connections', () => all.every((c) => c.pc.connectionState === 'connected'));
+    await t.connected();
     for (const [i, id] of ids.entries()) {
       // An occupant that stays shown keeps its slot, so the order is the seating order, not the view's.
       const seated = clients.get(id)!.lastSlots?.video.map((v) => v.sessionId).sort();
@@ -127,8 +119,7 @@ const twelveClients = (sendPath: SendPath) => async () => {
       }
     }
   } finally {
-    for (const c of clients.values()) await c.close();
-    room.close();
+    await t.close();
   }
 };
 

@@ -13,8 +13,7 @@ import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CapacityLimit } from '../select/capacity.ts';
 import type { PausedMessage } from './protocol.ts';
-import { RelayRoom } from './relay-room.ts';
-import { LOOPBACK_PEER_CONFIG, TestClient } from './test-client.ts';
+import { TestRoom } from './test-room.ts';
 
 const [V, A, B, C] = ['session-view', 'session-aaaa', 'session-bbbb', 'session-cccc'] as const;
 const TAG = { [A]: 1, [B]: 2, [C]: 3 } as const;
@@ -39,27 +38,15 @@ function assertOnlyChanges(messages: readonly PausedMessage[]): void {
 
 /** The viewer V (3 video slots) and publishers A, B, C (showing nothing), connected and publishing. */
 async function meeting(capacity: CapacityLimit) {
-  const clients = new Map<string, TestClient>();
-  const room = new RelayRoom('room-paused', (sessionId, message) => {
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG, core: { subscriptions: { selector: { capacity } } } });
-  room.on('session-error', (s, e) => console.error('session error', s, e));
+  const t = new TestRoom('room-paused', { core: { subscriptions: { selector: { capacity } } } });
+  const { room, clients } = t;
   for (const [i, id] of [V, A, B, C].entries()) {
-    const client = new TestClient(id, i, id === V ? { audio: 1, video: 3 } : { audio: 1, video: 1 }, { videoBytes: 1000 });
-    clients.set(id, client);
-    client.pc.onIceCandidate.subscribe((c) => {
-      if (c) void room.handle(id, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
-    });
-    await room.handle(id, { type: 'relay-offer', sdp: await client.offer(), epoch: 1 });
+    await t.join({ id, tag: i, slots: id === V ? { audio: 1, video: 3 } : { audio: 1, video: 1 }, media: { videoBytes: 1000 } });
     if (id !== V) await room.handle(id, { type: 'view', videos: [] });
   }
-  const all = [...clients.values()];
-  await waitFor('4 connections', () => all.every((c) => c.pc.connectionState === 'connected'));
+  await t.connected();
   for (const id of [A, B, C]) clients.get(id)!.startPublishing();
-  const close = async () => {
-    for (const c of all) await c.close();
-    room.close();
-  };
+  const close = () => t.close();
   return { room, viewer: clients.get(V)!, publisher: (id: string) => clients.get(id)!, close };
 }
 

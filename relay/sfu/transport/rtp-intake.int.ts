@@ -15,37 +15,21 @@ import { GenericNack, RtcpRrPacket, RtcpSrPacket } from 'werift';
 import type { RtcpPacket } from 'werift';
 import { isRtpDatagram, readRtpSeq, readRtpSsrc } from '../forward/index.ts';
 import { sleep, waitUntil } from '../../test/wait.ts';
-import { RelayRoom } from './relay-room.ts';
-import { LOOPBACK_PEER_CONFIG, TestClient } from './test-client.ts';
+import type { RelayRoom } from './relay-room.ts';
+import type { TestClient } from './test-client.ts';
+import { TestRoom } from './test-room.ts';
 
 const [P, V] = ['session-pub', 'session-view'] as const;
 
 type Setup = { room: RelayRoom; publisher: TestClient; close: () => Promise<void> };
 
+/** A publisher and a viewer on the relay, connected. */
 async function connectedRoom(name: string): Promise<Setup> {
-  const clients = new Map<string, TestClient>();
-  const room = new RelayRoom(name, (sessionId, message) => {
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG });
-  room.on('session-error', (s, e) => console.error('session error', s, e));
-  const publisher = new TestClient(P, 1, { audio: 1, video: 1 }, { videoBytes: 600 });
-  const viewer = new TestClient(V, 2, { audio: 1, video: 1 });
-  clients.set(P, publisher).set(V, viewer);
-  for (const [id, client] of clients) {
-    client.pc.onIceCandidate.subscribe((c) => {
-      if (c) void room.handle(id, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
-    });
-    await room.handle(id, { type: 'relay-offer', sdp: await client.offer(), epoch: 1 });
-  }
-  await waitUntil(() => [publisher, viewer].every((c) => c.pc.connectionState === 'connected'), 10_000, '2 connections');
-  return {
-    room,
-    publisher,
-    close: async () => {
-      for (const c of clients.values()) await c.close();
-      room.close();
-    },
-  };
+  const t = new TestRoom(name);
+  const publisher = await t.join({ id: P, tag: 1, slots: { audio: 1, video: 1 }, media: { videoBytes: 600 } });
+  await t.join({ id: V, tag: 2, slots: { audio: 1, video: 1 } });
+  await t.connected();
+  return { room: t.room, publisher, close: () => t.close() };
 }
 
 /** Wraps the publisher's ICE send: `tap` sees each outgoing RTP datagram (SRTP) and says what goes out. */

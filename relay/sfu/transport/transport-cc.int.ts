@@ -11,39 +11,19 @@ import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransportWideCC } from 'werift';
 import type { RtcpPacket } from 'werift';
-import { RelayRoom } from './relay-room.ts';
-import { LOOPBACK_PEER_CONFIG, TestClient } from './test-client.ts';
+import { LOOPBACK_PEER_CONFIG } from './test-client.ts';
+import { TestRoom } from './test-room.ts';
 import { TRANSPORT_CC_URI } from './transport-cc.ts';
 
 const [P, V] = ['session-pub', 'session-view'] as const;
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 test('a publisher that numbers its packets gets transport-wide feedback about every one of them', async () => {
-  const clients = new Map<string, TestClient>();
-  const answers = new Map<string, string>();
-  const room = new RelayRoom('room-twcc', (sessionId, message) => {
-    if (message.type === 'relay-answer') answers.set(sessionId, message.sdp);
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: LOOPBACK_PEER_CONFIG });
-  room.on('session-error', (s, e) => console.error('session error', s, e));
-  const publisher = new TestClient(P, 1, { audio: 1, video: 1 }, { videoBytes: 1000, transportCc: true });
-  const viewer = new TestClient(V, 2, { audio: 1, video: 1 });
-  clients.set(P, publisher).set(V, viewer);
+  const t = new TestRoom('room-twcc');
   try {
-    for (const [id, client] of clients) {
-      client.pc.onIceCandidate.subscribe((c) => {
-        if (c) void room.handle(id, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
-      });
-      await room.handle(id, { type: 'relay-offer', sdp: await client.offer(), epoch: 1 });
-    }
-    await waitFor('2 connections', () => [publisher, viewer].every((c) => c.pc.connectionState === 'connected'));
+    const publisher = await t.join({ id: P, tag: 1, slots: { audio: 1, video: 1 }, media: { videoBytes: 1000, transportCc: true } });
+    await t.join({ id: V, tag: 2, slots: { audio: 1, video: 1 } });
+    await t.connected();
+    const answers = t.answers;
 
     // The answer: feedback on what the publisher sends (recvonly here), none on its receive slots.
     const sections = answers.get(P)!.split(/(?=^m=)/m).filter((s) => s.startsWith('m='));
@@ -100,26 +80,16 @@ test('a publisher that numbers its packets gets transport-wide feedback about ev
     assert.ok(missing <= sent * 0.01, `${missing} of ${sent} never acknowledged`);
     for (const [seq, at] of acked) assert.ok(at >= start - 1 && at <= end + 300, `arrival of ${seq} at ${at.toFixed(1)} ms, run ${start.toFixed(1)}–${end.toFixed(1)}`);
   } finally {
-    for (const c of clients.values()) await c.close();
-    room.close();
+    await t.close();
   }
 });
 
 test('with transport-wide feedback off, the answer asks none and none is sent', async () => {
-  const clients = new Map<string, TestClient>();
-  let answer = '';
-  const room = new RelayRoom('room-no-twcc', (sessionId, message) => {
-    if (message.type === 'relay-answer') answer = message.sdp;
-    void clients.get(sessionId)?.receive(message).catch((e) => console.error('client receive failed', e));
-  }, { peer: { ...LOOPBACK_PEER_CONFIG, transportCc: false } });
-  const publisher = new TestClient(P, 1, { audio: 1, video: 1 }, { videoBytes: 1000, transportCc: true });
-  clients.set(P, publisher);
+  const t = new TestRoom('room-no-twcc', { peer: { ...LOOPBACK_PEER_CONFIG, transportCc: false } });
   try {
-    publisher.pc.onIceCandidate.subscribe((c) => {
-      if (c) void room.handle(P, { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
-    });
-    await room.handle(P, { type: 'relay-offer', sdp: await publisher.offer(), epoch: 1 });
-    await waitFor('connected', () => publisher.pc.connectionState === 'connected');
+    const publisher = await t.join({ id: P, tag: 1, slots: { audio: 1, video: 1 }, media: { videoBytes: 1000, transportCc: true } });
+    await t.connected();
+    const answer = t.answers.get(P) ?? '';
     assert.not.ok(answer.includes(TRANSPORT_CC_URI) || answer.includes('transport-cc'), 'neither the extension nor the feedback format');
     let reports = 0;
     publisher.pc.dtlsTransports[0]!.onRtcp.subscribe((packet: RtcpPacket) => {
@@ -129,8 +99,7 @@ test('with transport-wide feedback off, the answer asks none and none is sent', 
     await sleep(1000);
     assert.is(reports, 0);
   } finally {
-    await publisher.close();
-    room.close();
+    await t.close();
   }
 });
 
