@@ -55,7 +55,11 @@ const relay = await startRelay(config, { clientDir: '/nonexistent', log });
 if (process.env.ROOMS_DEBUG) reportStalls('relay');
 
 process.on('message', (m: { stats?: true; close?: true }) => {
-  if (m.stats) process.send?.({ stats: { ...stats, rss: process.memoryUsage().rss } });
+  if (m.stats) {
+    const mem = process.memoryUsage();
+    if (process.env.ROOMS_DEBUG) process.stderr.write(`[relay memory] rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB, array buffers ${(mem.arrayBuffers / 2 ** 20).toFixed(0)} MB\n`);
+    process.send?.({ stats: { ...stats, rss: mem.rss } });
+  }
   if (m.close) {
     const exit = () => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0));
     setTimeout(exit, 3000).unref();

@@ -71,4 +71,34 @@ test('capacity must be a power of two', () => {
   assert.throws(() => new PacketCache(500), (e: unknown) => e instanceof ForwardConfigError);
 });
 
+test('sweep() drops the bytes of packets older than maxAgeMs, oldest first, and keeps the younger ones', () => {
+  const cache = new PacketCache(64, 1000);
+  for (let ext = 100; ext < 110; ext++) cache.put(ext, rtpPacket({ seq: ext, ts: 0 }), (ext - 100) * 200); // 0 … 1800 ms
+  cache.sweep(2000);
+  assert.equal([100, 101, 102, 103, 104].map((e) => cache.get(e)), [undefined, undefined, undefined, undefined, undefined], 'stored at 0–800 ms');
+  assert.ok(cache.get(105), 'stored at 1000 ms: exactly 1 s old, kept');
+  assert.ok(cache.get(109));
+  cache.sweep(5000);
+  assert.is(cache.get(109), undefined, 'a stream that stopped loses everything once it is old');
+  assert.ok(cache.put(110, rtpPacket({ seq: 110, ts: 0 }), 5000), 'and stores again when it resumes');
+  assert.ok(cache.get(110));
+});
+
+test('sweep() after the ring turned many times over looks at one lap at most', () => {
+  const cache = new PacketCache(8, 100);
+  for (let ext = 0; ext < 100_000; ext++) cache.put(ext, rtpPacket({ seq: ext & 0xffff, ts: 0 }), 0);
+  cache.sweep(50);
+  assert.ok(cache.get(99_999), 'young: kept');
+  cache.sweep(1000);
+  assert.is(cache.get(99_999), undefined);
+  assert.is(cache.get(99_992), undefined);
+});
+
+test('without maxAgeMs, sweep() keeps everything the ring holds', () => {
+  const cache = new PacketCache(8);
+  cache.put(1, rtpPacket({ seq: 1, ts: 0 }), 0);
+  cache.sweep(1e9);
+  assert.ok(cache.get(1));
+});
+
 test.run();

@@ -7,7 +7,13 @@
  *
  * Bytes are copied in, into slot buffers that are reused as the ring turns, so a steady stream stops
  * allocating once the ring is full. The flip side: `get()` returns a view of the stored bytes, valid
- * until that slot is overwritten. A caller must copy before handing them to a transport — werift's
+ * until that slot is overwritten or swept.
+ *
+ * Capacity by count alone keeps far too much of a slow stream: 512 packets of a 30 packets/s simulcast
+ * layer are 17 s, and a layer the publisher stopped sending keeps its last 512 forever. With `maxAgeMs`,
+ * `sweep(now)` drops the bytes of packets stored longer ago than that (libwebrtc's sender keeps its
+ * history about as long: 1 s, or 3 round trips when longer), so a relay with 150 publishers holds about a
+ * second of each stream rather than up to 512 packets of every layer that ever flowed. A caller must copy before handing them to a transport — werift's
  * `writeRtp` rewrites and keeps what it is given, so a buffer shared across subscribers, or with this
  * cache, would be corrupted (NackResponder does the copy).
  */
@@ -27,14 +33,21 @@ export class PacketCache {
   private readonly seqs: Float64Array;
   private readonly lengths: Uint32Array;
   private readonly buffers: (Uint8Array | undefined)[];
+  private readonly times: Float64Array;
+  /** The lowest extended number that may still hold bytes (sweep() starts there). */
+  private low = -1;
 
-  constructor(capacity = 512) {
+  constructor(
+    capacity = 512,
+    readonly maxAgeMs = Infinity,
+  ) {
     if (!(capacity >= 1 && (capacity & (capacity - 1)) === 0)) throw new ForwardConfigError(`packet cache capacity must be a power of two, got ${capacity}`);
     this.capacity = capacity;
     this.mask = capacity - 1;
     this.seqs = new Float64Array(capacity).fill(-1);
     this.lengths = new Uint32Array(capacity);
     this.buffers = new Array<Uint8Array | undefined>(capacity).fill(undefined);
+    this.times = new Float64Array(capacity);
   }
 
   /** Newest extended sequence number stored, or -1 while empty. */
@@ -46,7 +59,7 @@ export class PacketCache {
    * Stores a copy of `packet` under extended sequence number `ext`. Returns false, storing nothing,
    * for a duplicate (the first copy is kept) or for a packet too old for the ring.
    */
-  put(ext: number, packet: Uint8Array): boolean {
+  put(ext: number, packet: Uint8Array, nowMs = 0): boolean {
     if (ext <= this.top - this.capacity) {
       this.stats.tooOld += 1;
       return false;
@@ -65,7 +78,9 @@ export class PacketCache {
     buffer.set(packet);
     this.seqs[i] = ext;
     this.lengths[i] = length;
+    this.times[i] = nowMs;
     if (ext > this.top) this.top = ext;
+    if (this.low < 0 || ext < this.low) this.low = ext;
     this.stats.stored += 1;
     return true;
   }
@@ -94,8 +109,27 @@ export class PacketCache {
     return this.top < 0 ? -1 : unwrapSeqNear(this.top, seq);
   }
 
+  /**
+   * Drops the bytes of packets stored more than `maxAgeMs` before `nowMs`, oldest first, up to the
+   * first younger one. Each stored number is looked at once over the cache's life, so a sweep per
+   * room tick costs about nothing for a steady stream.
+   */
+  sweep(nowMs: number): void {
+    if (this.low < 0 || !(this.maxAgeMs < Infinity)) return;
+    if (this.low <= this.top - this.capacity) this.low = this.top - this.capacity + 1;
+    for (; this.low <= this.top; this.low++) {
+      const i = this.low & this.mask;
+      if (this.seqs[i] !== this.low) continue;
+      if (nowMs - this.times[i]! <= this.maxAgeMs) return;
+      this.seqs[i] = -1;
+      this.buffers[i] = undefined;
+    }
+  }
+
   clear(): void {
     this.seqs.fill(-1);
+    this.buffers.fill(undefined);
     this.top = -1;
+    this.low = -1;
   }
 }

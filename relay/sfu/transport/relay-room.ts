@@ -241,10 +241,11 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   }
 
   #onRtp(pub: Publication, packet: Uint8Array): void {
-    const out = this.forwarder.onPacket(pub, packet, this.#now());
+    const now = this.#now();
+    const out = this.forwarder.onPacket(pub, packet, now);
     // Video only: browsers NACK video; audio concealment beats a late resend.
     const retransmit = pub.kind === 'video' && out.length > 0 ? this.#retransmit : undefined;
-    retransmit?.ingress(pub, packet);
+    retransmit?.ingress(pub, packet, now);
     for (let i = 0; i < out.length; i++) {
       const f = out[i]!;
       this.#peers.get(f.subscriber)?.send(f.slotMid, f.bytes);
@@ -255,7 +256,9 @@ export class RelayRoom extends EventEmitter<RelayRoomEvents> {
   /** The core's periodic decision: layers, due keyframe requests, audio occupants and paused videos to tell. */
   #tick(): void {
     if (!this.core || this.#closed) return;
-    const { keyframes, audioChanged, speaker, layers, paused } = this.core.tick(this.#now());
+    const now = this.#now();
+    this.#retransmit?.sweep(now);
+    const { keyframes, audioChanged, speaker, layers, paused } = this.core.tick(now);
     this.#pli(keyframes);
     for (const change of layers) {
       if (this.#answered.has(change.publisherId)) this.send(change.publisherId, { type: 'layers', source: 'camera', rids: change.rids });

@@ -13,10 +13,10 @@ const slot: SlotInfo = { subscriber: 's', mid: '4', ssrc: 0x2222, payloadType: 9
 const source = (seq: number) => new RtpPacket(new RtpHeader({ payloadType: 100, sequenceNumber: seq, timestamp: seq * 10, ssrc: 0x1111 }), Buffer.from([seq & 0xff, 1, 2, 3])).serialize();
 
 /** Forwards source seqs 65530… (across a wrap) as output seq 100… with ts + 5000, recording each. */
-function forwarded(r: Retransmitter, count: number) {
+function forwarded(r: Retransmitter, count: number, now = 0) {
   for (let i = 0; i < count; i++) {
     const packet = source((65530 + i) & 0xffff);
-    r.ingress(pub, packet);
+    r.ingress(pub, packet, now);
     const out = rewriteForSlot(packet, pub.extensions, slot, 0)!;
     writeRtpSeqTs(out, 100 + i, (readRtpTimestamp(packet) + 5000) >>> 0);
     r.sent('s', '4', pub, packet, out);
@@ -45,6 +45,15 @@ test('Retransmitter resends once per RTT, forgets unknown numbers, slots and ses
   forwarded(r, 10);
   r.removeSession('p');
   assert.is(r.respond(slot, [102], 300).length, 0, 'the publisher left: its packets are gone');
+});
+
+test('Retransmitter keeps source packets about cacheMaxAgeMs: after a sweep, older ones are not resent', () => {
+  const r = new Retransmitter({ cacheMaxAgeMs: 1000 });
+  forwarded(r, 10, 0);
+  r.sweep(900);
+  assert.is(r.respond(slot, [101], 900).length, 1, '0.9 s old: kept');
+  r.sweep(1100);
+  assert.is(r.respond(slot, [102], 1100).length, 0, '1.1 s old: swept');
 });
 
 test('rawRtpBytes() is the packet werift parsed, padding and extensions included, without a copy', () => {

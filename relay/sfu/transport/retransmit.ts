@@ -23,6 +23,8 @@ import type { Publication, SlotInfo } from './forwarder.ts';
 export type RetransmitOptions = {
   /** Source packets kept per stream (a power of two, default 512: ~170 ms of a 3 Mb/s layer). */
   cacheSize?: number;
+  /** And for how long, ms (default 1000; `sweep` drops older ones: PacketCache). */
+  cacheMaxAgeMs?: number;
   /** Output packets remembered per slot (a power of two, default 512). */
   historySize?: number;
   /** Assumed round trip, ms: a packet is resent at most once per this (default 100). */
@@ -45,14 +47,19 @@ export class Retransmitter {
     this.#options = options;
   }
 
-  /** A source packet that was forwarded to at least one slot: kept for resends. */
-  ingress(pub: Publication, packet: Uint8Array): void {
+  /** A source packet that was forwarded to at least one slot at `now` (ms): kept for resends. */
+  ingress(pub: Publication, packet: Uint8Array, now: number): void {
     let s = this.#streams.get(pub.id);
     if (!s) {
-      s = { pub, cache: new PacketCache(this.#options.cacheSize ?? 512), seqs: new SeqUnwrapper() };
+      s = { pub, cache: new PacketCache(this.#options.cacheSize ?? 512, this.#options.cacheMaxAgeMs ?? 1000), seqs: new SeqUnwrapper() };
       this.#streams.set(pub.id, s);
     }
-    s.cache.put(s.seqs.unwrap(readRtpSeq(packet)), packet);
+    s.cache.put(s.seqs.unwrap(readRtpSeq(packet)), packet, now);
+  }
+
+  /** Drops cached packets older than `cacheMaxAgeMs` (the room calls this on its tick). */
+  sweep(now: number): void {
+    for (const s of this.#streams.values()) s.cache.sweep(now);
   }
 
   /** `out` (the bytes as sent to the slot) carried the source packet `packet` of `pub`. */
