@@ -12,8 +12,14 @@ function feed(stats: StreamStats, firstSeq: number, count: number, lost: Readonl
   }
 }
 
-test('report() is undefined before the first packet', () => {
-  assert.is(new StreamStats(1, VIDEO).report(0), undefined);
+test('report() is undefined before the first packet, and while nothing came since the last report', () => {
+  const s = new StreamStats(1, VIDEO);
+  assert.is(s.report(0), undefined);
+  feed(s, 0, 5);
+  assert.ok(s.report(100));
+  assert.is(s.report(1100), undefined, 'a stream that stopped is not reported');
+  feed(s, 5, 5, new Set([5]), 2000);
+  assert.equal([s.report(2100)!.fractionLost, s.report(2100)], [Math.floor(256 / 5), undefined]);
 });
 
 test('a lossless stream reports no loss, its highest number and zero jitter', () => {
@@ -80,8 +86,10 @@ test('jitter across an RTP timestamp wrap stays zero for a steady stream', () =>
 test('LSR is the middle of the NTP time; DLSR the delay since, in 1/65536 s', () => {
   const s = new StreamStats(7, VIDEO);
   feed(s, 0, 3);
-  assert.equal([s.report(0)!.lsr, s.report(0)!.dlsr], [0, 0], 'no sender report yet');
+  const before = s.report(0)!;
+  assert.equal([before.lsr, before.dlsr], [0, 0], 'no sender report yet');
   s.senderReport(0x1234_5678, 0x9abc_def0, 1000);
+  feed(s, 3, 3, new Set(), 1000);
   const r = s.report(1500)!;
   assert.is(r.lsr, 0x5678_9abc);
   assert.is(r.dlsr, 32_768);

@@ -86,10 +86,14 @@ export class StreamStats {
     this.#srAtMs = nowMs;
   }
 
-  /** The report block as of `nowMs`, or undefined before the first packet. Starts the next interval. */
+  /**
+   * The report block as of `nowMs`, and the next interval starts; undefined when no packet came since
+   * the last report (RFC 3550 §6.4: blocks are for sources heard since then, e.g. not a simulcast layer
+   * the publisher stopped).
+   */
   report(nowMs: number): ReportBlock | undefined {
     const highest = this.#seqs.highest;
-    if (highest < 0) return undefined;
+    if (highest < 0 || this.#received === this.#receivedPrior) return undefined;
     const expected = highest - this.#base + 1;
     const expectedInterval = expected - this.#expectedPrior;
     const lostInterval = expectedInterval - (this.#received - this.#receivedPrior);

@@ -123,7 +123,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
   readonly #slots = new Map<string, { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; absSendTimeId: number }>();
   readonly #slotBySsrc = new Map<number, string>();
   readonly #rtcpTransports = new Set<object>();
-  /** Transport-wide CC feedback to this client about what it publishes (transport-cc.ts). */
+  /** The relay as receiver of this client's publications: transport-wide feedback, its own receive path. */
   readonly #receiver: PublisherReceiver;
   readonly #direct: DirectSender | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -353,15 +353,15 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
             ssrc: track.ssrc || undefined,
             extensions: new Map(t.headerExtensions.map((e) => [e.id, e.uri])),
           };
-          let claimed = false;
+          let claimed: number | undefined;
           const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => {
             pub.ssrc ??= rtp.header.ssrc;
-            if (!claimed) (claimed = true), this.#receiver.claim(t, rtp.header.ssrc, pub, (bytes) => this.onRtp(pub, bytes));
+            if (claimed === undefined) this.#receiver.claim(t, (claimed = rtp.header.ssrc), pub, (bytes) => this.onRtp(pub, bytes));
             this.onRtp(pub, (this.#direct && rawRtpBytes(rtp)) || rtp.serialize());
           });
           const stop = () => {
             unSubscribe();
-            if (pub.ssrc !== undefined) this.#receiver.release(t, pub.ssrc);
+            if (claimed !== undefined) this.#receiver.release(t, claimed);
           };
           this.#publications.set(id, { pub, stop });
           added.push(pub);
