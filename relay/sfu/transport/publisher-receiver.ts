@@ -53,12 +53,11 @@ export class PublisherReceiver {
     this.#intakes.get(t.dtlsTransport)?.release(ssrc);
   }
 
-  /** Packets taken past werift's receive path, and those of them dropped as inauthentic. */
-  counters(): { taken: number; authFailures: number } {
-    let taken = 0;
-    let authFailures = 0;
-    for (const i of this.#intakes.values()) (taken += i.taken), (authFailures += i.drops.auth);
-    return { taken, authFailures };
+  /** Packets taken past werift's receive path; of those, dropped as inauthentic, and that threw on the way (a bug). */
+  counters(): { taken: number; authFailures: number; errors: number } {
+    const sum = { taken: 0, authFailures: 0, errors: 0 };
+    for (const i of this.#intakes.values()) (sum.taken += i.taken), (sum.authFailures += i.drops.auth), (sum.errors += i.drops.error);
+    return sum;
   }
 
   close(): void {

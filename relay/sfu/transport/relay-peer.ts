@@ -233,8 +233,8 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     slot.transceiver.sender.sendRtp(buf).catch(() => this.drops['send-failed']++);
   }
 
-  /** Publishers' packets taken past werift's receive path (rtp-intake.ts), and those of them dropped as inauthentic. */
-  intakeCounters(): { taken: number; authFailures: number } {
+  /** Publishers' packets taken past werift's receive path (rtp-intake.ts); of those, inauthentic, and that threw. */
+  intakeCounters(): { taken: number; authFailures: number; errors: number } {
     return this.#receiver.counters();
   }
 

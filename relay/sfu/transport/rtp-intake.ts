@@ -58,7 +58,9 @@ const NACK_BATCH = 128;
 const NACK_TICK_MS = 20;
 
 export class RtpIntake {
-  readonly drops = { auth: 0 };
+  /** Dropped: failed authentication; threw on the way (a bug: the path is meant never to throw, and
+   * werift's socket handler would swallow the error silently, so it is counted here). */
+  readonly drops = { auth: 0, error: 0 };
   /** Packets taken past werift. */
   taken = 0;
   readonly #transport: RTCDtlsTransport;
@@ -133,11 +135,15 @@ export class RtpIntake {
       return true;
     }
     this.taken++;
-    const seq = readRtpSeq(plain);
-    stream.stats.packet(seq, readRtpTimestamp(plain), this.#now());
-    if (stream.losses?.packet(seq)) this.#queueNack();
-    this.#options.transportCc?.()?.received(plain);
-    stream.deliver(plain);
+    try {
+      const seq = readRtpSeq(plain);
+      stream.stats.packet(seq, readRtpTimestamp(plain), this.#now());
+      if (stream.losses?.packet(seq)) this.#queueNack();
+      this.#options.transportCc?.()?.received(plain);
+      stream.deliver(plain);
+    } catch {
+      this.drops.error++;
+    }
     return true;
   }
 
