@@ -8,6 +8,7 @@
  * so their figures compare; `rooms` — whole rooms of synthetic participants against the real relay
  * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes);
  * `ui` — the participants panel in Chromium, rooms of 10 and 150 side by side (`--participants`, `--rounds`).
+ * `fanout` (and `all`) take `--rounds R` too: R rounds of both relays, and the median ratio.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]
        rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]
+       fanout: [--rounds R]
        ui: [--participants N[,N…]] [--rounds R]`);
   process.exit(0);
 }
@@ -106,15 +108,26 @@ if (scenario === 'all' || scenario === 'ceiling') {
 const FANOUT_RATES = [1000, 2000, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 12000];
 
 if (scenario === 'all' || scenario === 'fanout') {
-  const fanout: FanoutRow[] = [];
-  for (const mode of ['palabre', 'naive'] as const) {
-    fanout.push(...(await runFanout(values.smoke
-      ? { mode, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
-      : { mode, subscribers: 10, rates: FANOUT_RATES, seconds, onProgress: progress })));
+  // --rounds R: R rounds of both relays, the order swapped each round, so one run gives R ratios side by
+  // side and their median (this machine's speed drifts by ±10 % from one minute to the next).
+  const rounds = Number(values.rounds ?? 1);
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
+    console.error('--rounds must be a whole number from 1 to 20');
+    process.exit(2);
+  }
+  const fanout: Array<FanoutRow & { round: number }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of round % 2 === 1 ? (['palabre', 'naive'] as const) : (['naive', 'palabre'] as const)) {
+      const rows = await runFanout(values.smoke
+        ? { mode, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
+        : { mode, subscribers: 10, rates: FANOUT_RATES, seconds, onProgress: (l) => progress(rounds > 1 ? `round ${round}: ${l}` : l) });
+      fanout.push(...rows.map((r) => ({ ...r, round })));
+    }
   }
   report.fanout = fanout;
   console.log('\nFan-out, 1 publisher → N subscribers over real ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');
   console.log(table(fanout.map((r) => ({
+    ...(rounds > 1 ? { round: r.round } : {}),
     relay: r.mode,
     subscribers: r.subscribers,
     'sent/s': r.rate,
@@ -125,11 +138,18 @@ if (scenario === 'all' || scenario === 'fanout') {
     'relay RSS MB': r.relayRssMb,
     'auth failures (1 in 50 checked)': r.sampledAuthFailures,
   }))));
-  const best = (mode: string) => Math.max(0, ...fanout.filter((r) => r.mode === mode && r.loss < 0.01).map((r) => r.forwardedPerSecond / Math.max(0.01, r.relayCpuPercent / 100)));
-  const ratio = best('palabre') / Math.max(1, best('naive'));
+  const best = (mode: string, round: number) => Math.max(0, ...fanout.filter((r) => r.round === round && r.mode === mode && r.loss < 0.01).map((r) => r.forwardedPerSecond / Math.max(0.01, r.relayCpuPercent / 100)));
+  const perRound = Array.from({ length: rounds }, (_, i) => ({ palabre: best('palabre', i + 1), naive: best('naive', i + 1) }));
+  const ratios = perRound.map((r) => r.palabre / Math.max(1, r.naive));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ratio = median(ratios);
   report.fanoutRatio = ratio;
-  console.log(`forwarded packets/s per core at < 1 % loss: Palabre ${Math.round(best('palabre'))}, naive werift ${Math.round(best('naive'))}, ratio ${ratio.toFixed(2)}`);
-  for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core)`, value: best(mode) });
+  report.fanoutRatios = ratios;
+  for (const [i, r] of perRound.entries()) {
+    console.log(`${rounds > 1 ? `round ${i + 1}: ` : ''}forwarded packets/s per core at < 1 % loss: Palabre ${Math.round(r.palabre)}, naive werift ${Math.round(r.naive)}, ratio ${ratios[i]!.toFixed(2)}`);
+  }
+  if (rounds > 1) console.log(`ratio Palabre ÷ naive, median of ${rounds} rounds: ${ratio.toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+  for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core${rounds > 1 ? ', median round' : ''})`, value: median(perRound.map((r) => r[mode as 'palabre' | 'naive'])) });
 }
 
 let chart: string | undefined;
