@@ -108,10 +108,6 @@ export class RtpIntake {
     this.#streams.delete(ssrc >>> 0);
   }
 
-  claimed(ssrc: number): boolean {
-    return this.#streams.has(ssrc >>> 0);
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
