@@ -116,6 +116,18 @@ function raisePriority(pid: number | undefined): void {
 }
 
 /**
+ * A temporary directory removed when this process exits: each test file writes a Chromium wrapper and
+ * a 2.6 MB camera clip, and left behind they added up to gigabytes of /tmp over a few hundred runs.
+ */
+const scratch: string[] = [];
+function scratchDir(prefix: string): string {
+  if (scratch.length === 0) process.once('exit', () => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+/**
  * Chromium with fake devices. The camera plays fakeCameraFile() (320×180) unless `extraArgs` names
  * another file: the app asks for 720p, and Chromium's own fake camera would deliver it, which five
  * pages on 2 cores cannot encode and decode.
@@ -135,7 +147,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
  */
 function withoutRealtimeThreads(executable: string): string {
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) return executable;
-  const wrapper = join(mkdtempSync(join(tmpdir(), 'palabre-chromium-')), 'chromium');
+  const wrapper = join(scratchDir('palabre-chromium-'), 'chromium');
   writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${JSON.stringify(executable)} "$@"\n`, { mode: 0o755 });
   return wrapper;
 }
@@ -264,7 +276,7 @@ export function fakeCameraFile(width = 320, height = 180): string {
     for (let row = top; row < top + side; row++) y.fill(220, row * width + x0, row * width + x0 + side);
     parts.push(Buffer.from('FRAME\n'), y, Buffer.alloc(chroma, 128), Buffer.alloc(chroma, 150));
   }
-  const file = join(mkdtempSync(join(tmpdir(), 'palabre-camera-')), `camera-${key}.y4m`);
+  const file = join(scratchDir('palabre-camera-'), `camera-${key}.y4m`);
   writeFileSync(file, Buffer.concat(parts));
   cameraFiles.set(key, file);
   return file;
