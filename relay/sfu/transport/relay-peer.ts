@@ -63,6 +63,7 @@ import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity } from './ice-restart.ts';
 import type { OfferIdentity, OfferKind } from './ice-restart.ts';
+import { keepPairThroughRestart } from './ice-send.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
 import { PublisherReceiver, type ReceivePath } from './publisher-receiver.ts';
 import { useRtpUnsealer } from './srtp-unsealer.ts';
@@ -299,7 +300,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     }
     this.ice.restarts++;
     this.ice.lastRestart = null;
-    for (const t of transports) t.iceTransport.restart();
+    for (const t of transports) keepPairThroughRestart(t.iceTransport.connection), t.iceTransport.restart();
   }
 
   /** The checks werift's connect() skips after a restart (DTLS is up); the agent reports `connected` itself. */
