@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { barChart, table, writeResults, xyChart } from './report.ts';
+import { barChart, median, table, writeResults, xyChart } from './report.ts';
 import { runCeiling } from './ceiling.ts';
 import { CORE_PRESETS, runCore } from './core.ts';
 import { runFanout } from './fanout/run.ts';
@@ -141,7 +141,6 @@ if (scenario === 'all' || scenario === 'fanout') {
   const best = (mode: string, round: number) => Math.max(0, ...fanout.filter((r) => r.round === round && r.mode === mode && r.loss < 0.01).map((r) => r.forwardedPerSecond / Math.max(0.01, r.relayCpuPercent / 100)));
   const perRound = Array.from({ length: rounds }, (_, i) => ({ palabre: best('palabre', i + 1), naive: best('naive', i + 1) }));
   const ratios = perRound.map((r) => r.palabre / Math.max(1, r.naive));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratio = median(ratios);
   report.fanoutRatio = ratio;
   report.fanoutRatios = ratios;

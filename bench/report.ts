@@ -4,6 +4,11 @@ import { join } from 'node:path';
 
 export type Row = Record<string, string | number | boolean>;
 
+/** The middle value (the upper one of an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+}
+
 export function table(rows: Row[]): string {
   if (rows.length === 0) return '(no rows)';
   const keys = Object.keys(rows[0]!);

@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { ReceivePath, SendPath } from '../../relay/sfu/transport/relay-peer.ts';
+import { median } from '../report.ts';
 import { runFanout } from './run.ts';
 import type { FanoutRow } from './run.ts';
 
@@ -69,5 +70,4 @@ for (let round = 0; round < Number(values.rounds); round++) {
     }
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 for (const [name, xs] of ratios) console.log(`${name} (per-core throughput): median ${median(xs).toFixed(2)}  [${xs.map((x) => x.toFixed(2)).join(', ')}]`);

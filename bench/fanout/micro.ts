@@ -29,6 +29,7 @@ import type { RTCRtpTransceiver } from 'werift';
 import type { SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { RelayRoom } from '../../relay/sfu/transport/relay-room.ts';
 import { runCeiling } from '../ceiling.ts';
+import { median } from '../report.ts';
 import { startUdpSink } from '../udp-sink.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 
@@ -151,7 +152,6 @@ for (let round = 0; round < Number(values.rounds); round++) {
     await sleep(500);
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 if (values.only) process.exit(0);
 const [d, w, n, f, c] = ['direct', 'werift', 'naive', 'floor', 'ceiling'].map((k) => median(results[k]!));
 console.log(`median µs/forwarded: direct ${d!.toFixed(2)}, werift ${w!.toFixed(2)}, naive ${n!.toFixed(2)}; send path alone (floor) ${f!.toFixed(2)}`);
