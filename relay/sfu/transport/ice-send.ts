@@ -41,9 +41,9 @@ export function keepPairThroughRestart(connection: Connection): void {
 /** Sends `parts` as one datagram. False when the connection may not carry media now. */
 export function iceSend(connection: Connection, parts: readonly Uint8Array[], length: number): boolean {
   const c = connection as unknown as Internals;
-  let pair = c.nominated;
-  if (pair) previous.delete(connection);
-  else pair = previous.get(connection);
+  // The pair kept through a restart stays in the map after: a nominated pair always comes first, and the
+  // next restart replaces it (no map work per send while one is nominated).
+  const pair = c.nominated ?? previous.get(connection);
   if (!pair && typeof c.canSendApplicationData === 'function') return false;
   const socket = pair?.protocol.type === 'stun' ? pair.protocol.transport?.socket : undefined;
   if (!pair || !socket || typeof c.canSendApplicationData !== 'function') {

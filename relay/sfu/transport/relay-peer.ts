@@ -16,9 +16,8 @@
  *   werift answers the subscriber's NACKs from that history itself. With `sendPath: 'direct'` the
  *   peer bypasses the sender (direct-sender.ts: SRTP-seal the bytes, ICE send, our own sender
  *   reports); NACKs are then the room's to answer (retransmit.ts).
- * - Receiving: a publication's first packets take werift's pipeline (its router knows simulcast rids),
- *   opened by srtp-unsealer.ts, as the bytes werift parsed (raw-rtp.ts); then publisher-receiver.ts
- *   claims its SSRC for the relay's own receive path, with reports and NACKs (rtp-intake.ts).
+ * - Receiving: a publication's first packets take werift's pipeline (opened by srtp-unsealer.ts, bytes
+ *   from raw-rtp.ts), then publisher-receiver.ts claims its SSRC for the relay's own (rtp-intake.ts).
  * - Feedback is read off the DTLS transport and matched by media SSRC (see feedback.ts).
  * - Simulcast layers are routed by rid alone, per connection, so only one simulcast track per
  *   connection works (the camera); a packet with an unknown rid throws inside werift's router (it
@@ -61,8 +60,7 @@ import { ABS_SEND_TIME_URI } from '../forward/index.ts';
 import { announceCandidate, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
-import { classifyOffer, offerIdentity } from './ice-restart.ts';
-import type { OfferIdentity, OfferKind } from './ice-restart.ts';
+import { classifyOffer, offerIdentity, type OfferIdentity, type OfferKind } from './ice-restart.ts';
 import { keepPairThroughRestart } from './ice-send.ts';
 import { rawRtpBytes } from './raw-rtp.ts';
 import { PublisherReceiver, type ReceivePath } from './publisher-receiver.ts';

@@ -29,6 +29,7 @@ import { isRtpDatagram, readRtpSeq, readRtpSsrc, readRtpTimestamp } from '../for
 import { NackRequester } from '../receive/nack-requester.ts';
 import { genericNack, receiverReports } from '../receive/rtcp-out.ts';
 import { StreamStats } from '../receive/stream-stats.ts';
+import { sendRtcpBytes } from './rtcp-bytes.ts';
 import type { RtpUnsealer } from './srtp-unsealer.ts';
 import type { TransportCcReporter } from './transport-cc.ts';
 
@@ -193,10 +194,7 @@ export class RtpIntake {
     if (blocks.length > 0) this.#send([receiverReports(this.#senderSsrc, blocks)]);
   }
 
-  /** One SRTCP packet: werift's sendRtcp concatenates what each packet serialises to and protects it once. */
   #send(packets: Uint8Array[]): void {
-    if (packets.length === 0 || this.#transport.state !== 'connected') return;
-    const raw = packets.map((bytes) => ({ serialize: () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
-    this.#transport.sendRtcp(raw as unknown as RtcpPacket[]).catch(() => {});
+    if (this.#transport.state === 'connected') sendRtcpBytes(this.#transport, packets);
   }
 }

@@ -17,10 +17,11 @@
  * receivers report every 50–250 ms, 100 ms by default).
  */
 import { randomInt } from 'node:crypto';
-import type { RTCDtlsTransport, RTCRtpTransceiver, RtcpPacket, RtpPacket } from 'werift';
+import type { RTCDtlsTransport, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { TRANSPORT_CC_URI, TransportCcFeedback } from '../congestion/transport-cc.ts';
 import { RtpHeader } from '../select/rtp-header.ts';
 import { editReceivedSections } from './received-sections.ts';
+import { sendRtcpBytes } from './rtcp-bytes.ts';
 
 export { TRANSPORT_CC_URI };
 
@@ -64,8 +65,6 @@ export type TransportCcOptions = {
   clockUs?: () => number;
 };
 
-const noop = () => {};
-
 export class TransportCcReporter {
   /**
    * The extension's negotiated ids, from every publication's m-section (nothing is recorded while
@@ -94,11 +93,7 @@ export class TransportCcReporter {
   /** Sends the feedback for what arrived since the last report, if anything did. */
   report(): void {
     if (this.transport.state !== 'connected') return;
-    const packets = this.#feedback.take(this.#senderSsrc, this.#mediaSsrc);
-    if (packets.length === 0) return;
-    // werift's sendRtcp concatenates what each packet serialises to and protects it as one SRTCP packet.
-    const raw = packets.map((bytes) => ({ serialize: () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }));
-    this.transport.sendRtcp(raw as unknown as RtcpPacket[]).catch(noop);
+    sendRtcpBytes(this.transport, this.#feedback.take(this.#senderSsrc, this.#mediaSsrc));
   }
 
   close(): void {
