@@ -16,6 +16,15 @@
  *   trickled candidates, to the announced one; the port stays, so the NAT must keep ports (1:1 NAT, or
  *   forward the configured UDP port range). Two local interfaces give two candidates with the announced
  *   address and different ports: duplicates are dropped, the unreachable one merely fails its checks.
+ * - ICE generations: a browser's candidates carry `generation N` (its count of ICE restarts) and
+ *   `ufrag X` (RFC 8838 §4.1: the credentials they belong to). werift 0.24.4 nominates a pair only when
+ *   the remote candidate's generation equals *its own* count of restarts, two counters that part as soon
+ *   as one restart offer is lost or superseded (measured in relay-network.e2e.ts: Chromium at 2 after a
+ *   second restart offer, the relay at 1, and the restarted checks never completed). The ufrag is what
+ *   says which restart a candidate belongs to: one naming other credentials than the offer's is stale
+ *   and dropped; the generation is removed before werift sees it. The relay's own candidates go out
+ *   without one too (its count means nothing to the client, and a werift client has the same defect);
+ *   they keep their ufrag, which is what browsers go by when there is one.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
@@ -37,13 +46,51 @@ export function isMdnsCandidate(candidate: string): boolean {
   return parseCandidate(candidate)?.address.toLowerCase().endsWith('.local') ?? false;
 }
 
-/** Removes the `a=candidate:` lines with `.local` addresses from a remote SDP. */
-export function stripMdnsCandidates(sdp: string): string {
-  return mapLines(sdp, (line) => (line.startsWith('a=candidate:') && isMdnsCandidate(line) ? undefined : line));
+/**
+ * A browser's candidate as werift should have it: without `generation`; undefined (dropped) when it is
+ * mDNS, or when its `ufrag` names other ICE credentials than `ufrag`, those of the offer it follows.
+ */
+export function remoteCandidate(candidate: string, ufrag: string | undefined): string | undefined {
+  if (isMdnsCandidate(candidate)) return undefined;
+  const { line, ufrag: own } = withoutGeneration(candidate);
+  return own !== undefined && ufrag !== undefined && own !== ufrag ? undefined : line;
 }
 
-/** The host candidate with its address replaced by `announcedIp` (same family), else unchanged. */
+/** The candidate without its `generation` attribute, and the value of its `ufrag` attribute. */
+function withoutGeneration(candidate: string): { line: string; ufrag?: string } {
+  const fields = candidate.trim().split(/\s+/);
+  const typ = fields.indexOf('typ');
+  if (typ < 0) return { line: candidate };
+  // After `typ <type>`, name-value pairs (raddr, rport, tcptype, generation, ufrag, network-id…).
+  const kept = fields.slice(0, typ + 2);
+  let ufrag: string | undefined;
+  for (let i = typ + 2; i < fields.length; i += 2) {
+    const [name, value] = [fields[i]!, fields[i + 1]];
+    if (name === 'ufrag') ufrag = value;
+    if (name !== 'generation') kept.push(name, ...(value === undefined ? [] : [value]));
+  }
+  return { line: kept.join(' '), ufrag };
+}
+
+/** A browser's offer with each `a=candidate:` line as `remoteCandidate` has it, against the offer's ufrag. */
+export function remoteSdp(sdp: string): string {
+  // A session-level ufrag holds for every m-section that has none of its own.
+  let session: string | undefined;
+  let ufrag: string | undefined;
+  let inMedia = false;
+  return mapLines(sdp, (line) => {
+    if (line.startsWith('m=')) [inMedia, ufrag] = [true, session];
+    if (line.startsWith('a=ice-ufrag:')) {
+      ufrag = line.slice('a=ice-ufrag:'.length).trim();
+      if (!inMedia) session = ufrag;
+    }
+    return line.startsWith('a=candidate:') ? remoteCandidate(line, ufrag) : line;
+  });
+}
+
+/** The relay's candidate as sent: without `generation`; a host one of `announcedIp`'s family with that address. */
 export function announceCandidate(candidate: string, announcedIp: string | undefined): string {
+  candidate = withoutGeneration(candidate).line;
   if (!announcedIp) return candidate;
   const parsed = parseCandidate(candidate);
   if (!parsed || parsed.type !== 'host' || !sameFamily(parsed.address, announcedIp)) return candidate;
@@ -53,9 +100,9 @@ export function announceCandidate(candidate: string, announcedIp: string | undef
   return fields.join(' ');
 }
 
-/** Rewrites the host candidates and `c=` lines of a local SDP to `announcedIp`, dropping duplicates. */
+/** The relay's SDP as sent: candidates as `announceCandidate` has them; `c=` lines with `announcedIp`, duplicates dropped. */
 export function announceSdp(sdp: string, announcedIp: string | undefined): string {
-  if (!announcedIp) return sdp;
+  if (!announcedIp) return mapLines(sdp, (line) => (line.startsWith('a=candidate:') ? announceCandidate(line, undefined) : line));
   const seen = new Set<string>();
   const family = isIPv6(announcedIp) ? 'IP6' : 'IP4';
   return mapLines(sdp, (line) => {

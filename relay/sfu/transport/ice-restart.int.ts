@@ -157,6 +157,62 @@ mediaTest('restart offers that arrive together after an outage are answered in t
   }
 });
 
+mediaTest('a restart offer lost in an outage: the client\'s candidates count two restarts, the relay one; they come before any check, and the relay\'s ICE still completes', async (sendPath) => {
+  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  try {
+    const before = snapshot(room, a, b);
+    // The browser's candidates carry `generation N`, its own count of restarts, and the ufrag of theirs;
+    // werift nominated a pair only when that N equalled its own count (relay-network.e2e.ts: Chromium
+    // at 2, the relay at 1, and the restarted ICE never completed). The candidates of the lost offer
+    // reach the relay too, before the offer they belong to would: they name other credentials and go.
+    clients.delete(A);
+    const gathered: string[] = [];
+    a.pc.onIceCandidate.subscribe((c) => c && gathered.push(c.candidate));
+    await a.restartIceOffer();
+    const from = gathered.length;
+    const last = await a.restartIceOffer();
+    await waitFor('the candidates of the second restart', () => gathered.length > from);
+    const ufrag = offerIdentity(last).ufrag!;
+    const candidates = gathered.slice(from);
+    assert.ok(candidates.every((c) => c.includes(' generation 2 ') && c.endsWith(` ufrag ${ufrag}`)), candidates.join('; '));
+    const at = sent.length;
+    await room.handle(A, { type: 'relay-offer', sdp: last, epoch: 1, iceRestart: true });
+    // Sent again after the offer, as the client does on a new signalling socket: before any check.
+    for (const candidate of candidates) await room.handle(A, { type: 'relay-candidate', candidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 } });
+    clients.set(A, a);
+    for (const [s, m] of sent.slice(at)) if (s === A) await a.receive(m);
+    await waitFor('the relay agent connected', () => before.peer.ice.lastRestart === 'connected', 5000);
+    assert.is(before.peer.ice.restarts, 1);
+    const n = counts(a, b);
+    await waitFor('media again from a', () => counts(a, b).bFromA >= n.bFromA + 10);
+    assertSame(before, snapshot(room, a, b));
+    assert.equal(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+mediaTest('while a restart\'s checks run, the relay\'s own RTCP (a keyframe request) still reaches the client, over the pair in use before', async (sendPath) => {
+  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  try {
+    const before = snapshot(room, a, b);
+    clients.delete(A); // the answer is held: the relay's restarted agent gets no nomination meanwhile
+    const at = sent.length;
+    await room.handle(A, { type: 'relay-offer', sdp: await a.restartIceOffer(), epoch: 1, iceRestart: true });
+    const camera = before.peer.publications().find((p) => p.kind === 'video')!;
+    const plis = a.plis;
+    assert.ok(before.peer.requestKeyframe(camera), 'the relay asks');
+    await waitFor('the keyframe request at the client', () => a.plis > plis, 2000);
+    assert.is(before.peer.ice.lastRestart, null, 'the restarted checks had not completed');
+    clients.set(A, a);
+    for (const [s, m] of sent.slice(at)) if (s === A) await a.receive(m);
+    await waitFor('the relay agent connected', () => before.peer.ice.lastRestart === 'connected', 5000);
+    assert.equal(errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('a restart offer for a session the relay has no peer for is refused, so the client builds anew', async () => {
   const errors: string[] = [];
   const room = new RelayRoom('room-test', () => {}, { peer: LOOPBACK_PEER_CONFIG });

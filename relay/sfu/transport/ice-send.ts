@@ -35,7 +35,25 @@ const previous = new WeakMap<object, Pair>();
  */
 export function keepPairThroughRestart(connection: Connection): void {
   const pair = (connection as unknown as Internals).nominated;
-  if (pair) previous.set(connection, pair);
+  if (!pair) return;
+  previous.set(connection, pair);
+  if (ownSends.has(connection)) return;
+  ownSends.add(connection);
+  // werift's own sends (RTCP it builds: PLI, receiver reports, NACKs; DTLS) take the kept pair too. Its
+  // `send` is an instance property; without this, a publisher asked for a keyframe during the restart's
+  // checks never hears it (measured: its video stayed frozen ~2 s after the restarted ICE answered).
+  const own = connection.send;
+  connection.send = (data: Buffer) => (kept(connection) ? (iceSend(connection, [data], data.length), Promise.resolve()) : own(data));
+}
+
+/** Connections whose own `send` goes through the kept pair while none is nominated. */
+const ownSends = new WeakSet<object>();
+
+/** The kept pair is the one to send on now: none nominated, and it is a UDP pair iceSend sends on itself. */
+function kept(connection: Connection): boolean {
+  const c = connection as unknown as Internals;
+  const pair = c.nominated ? undefined : previous.get(connection);
+  return pair?.protocol.type === 'stun' && pair.protocol.transport?.socket !== undefined && typeof c.canSendApplicationData === 'function';
 }
 
 /** Sends `parts` as one datagram. False when the connection may not carry media now. */

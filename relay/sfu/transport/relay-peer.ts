@@ -57,7 +57,7 @@ import {
 import type { RTCIceCandidate, RTCRtpTransceiver, RtcpPacket } from 'werift';
 import type { IceServer } from '../../signal/protocol.ts';
 import { ABS_SEND_TIME_URI } from '../forward/index.ts';
-import { announceCandidate, isMdnsCandidate, stripMdnsCandidates } from './candidates.ts';
+import { announceCandidate, remoteCandidate, remoteSdp } from './candidates.ts';
 import { DirectSender } from './direct-sender.ts';
 import { slotFeedback } from './feedback.ts';
 import { classifyOffer, offerIdentity, type OfferIdentity, type OfferKind } from './ice-restart.ts';
@@ -189,12 +189,9 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
 
   async #addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
     if (this.#closed) return;
-    if (candidate && isMdnsCandidate(candidate.candidate)) return;
-    await this.#pc.addIceCandidate(
-      candidate
-        ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? undefined, sdpMLineIndex: candidate.sdpMLineIndex ?? undefined }
-        : null,
-    );
+    if (!candidate) return this.#pc.addIceCandidate(null);
+    const line = remoteCandidate(candidate.candidate, this.#remote?.ufrag);
+    if (line) await this.#pc.addIceCandidate({ candidate: line, sdpMid: candidate.sdpMid ?? undefined, sdpMLineIndex: candidate.sdpMLineIndex ?? undefined });
   }
 
   publications(): Publication[] {
@@ -273,7 +270,7 @@ export class RelayPeer extends EventEmitter<RelayPeerEvents> {
     const remote = offerIdentity(offerSdp);
     const restart = classifyOffer(this.#remote, remote) === 'ice-restart';
     if (restart) this.#restartIce();
-    await this.#pc.setRemoteDescription({ type: 'offer', sdp: stripMdnsCandidates(offerSdp) });
+    await this.#pc.setRemoteDescription({ type: 'offer', sdp: remoteSdp(offerSdp) });
     this.#remote = remote;
     for (const t of this.#pc.getTransceivers()) acceptTransceiver(t);
     const answer = await this.#pc.createAnswer();

@@ -60,6 +60,8 @@ export class TestClient {
   readonly paused: Array<PausedMessage & { at: number }> = [];
   /** How many times the relay asked us to offer again (`relay-reoffer`). */
   reoffers = 0;
+  /** Keyframe requests (PLI) that reached the camera. */
+  plis = 0;
   /** slot mid → its stream's continuity. */
   readonly streams = new Map<string, SlotStream>();
   #audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -110,7 +112,10 @@ export class TestClient {
       recording.add(track);
       track.onReceiveRtp.subscribe((rtp) => this.#record(mid, t.kind, rtp));
     });
-    this.video.sender.onPictureLossIndication.subscribe(() => (this.#keyframeNext = true));
+    this.video.sender.onPictureLossIndication.subscribe(() => {
+      this.#keyframeNext = true;
+      this.plis++;
+    });
   }
 
   async offer(): Promise<string> {
