@@ -20,9 +20,11 @@ import type { PeerInfo } from '../../../relay/signal/protocol.ts';
 import { defaultReconnectPolicy, type ReconnectPolicy } from '../lib/reconnectPolicy.ts';
 import { meshInitiator } from '../lib/pathSwitch.ts';
 import { classifyStreams, type StreamsMessage } from '../lib/remoteStreams.ts';
-import { parseLinkMessage, setSenderActive } from '../lib/linkMessages.ts';
-import { MeshEncodings, meshEncoding } from '../lib/videoQuality.ts';
+import { framesDecoded } from '../lib/framesDecoded.ts';
+import { Resend } from '../lib/resend.ts';
+import { parseLinkMessage } from '../lib/linkMessages.ts';
 import { media } from './media.ts';
+import { createMeshCamera } from './meshCamera.ts';
 
 export type RemoteView = {
   sessionId: string;
@@ -48,6 +50,8 @@ type Link = {
   info: StreamsMessage | null;
   /** We told the remote we no longer need its camera video on this link (it shows it from the relay). */
   releasedCamera: boolean;
+  /** Our last offer and its candidates, for a new signalling socket (lib/resend.ts). */
+  resend: Resend<Record<string, unknown>>;
 };
 
 type Entry = {
@@ -69,6 +73,8 @@ export type MeshOptions = {
   isPresent(sessionId: string): boolean;
   selfSessionId: string;
   policy?: ReconnectPolicy;
+  /** A link's network went away or came back: check the signalling socket (signalling.ts `probe`). */
+  networkChanged?(): void;
 };
 
 const MAX_PENDING = 64;
@@ -128,34 +134,15 @@ export function createMesh(options: MeshOptions) {
     }
   };
 
-  /** The remote does (not) want our camera video on this link: its encoding goes (in)active. */
-  const sendCamera = async (link: Link, wanted: boolean) => {
-    const track = media.stream()?.getVideoTracks()[0];
-    const sender = track ? link.peer._pc.getSenders().find((s) => s.track === track) : undefined;
-    if (sender && !(await setSenderActive(sender, wanted))) console.warn('mesh: could not change the camera encoding of a link');
-  };
-
-  /**
-   * Each link's camera encoding shrinks as links grow (lib/videoQuality.ts); run on connect and every
-   * tick, it touches a sender only when its encoding should change (MeshEncodings).
-   */
-  const cameraEncodings = new MeshEncodings();
-  const tuneCameras = () => {
-    const track = media.stream()?.getVideoTracks()[0];
-    const links = [...entries.values()].flatMap((e) => (e.link?.peer.connected ? [e.link] : []));
-    if (!track || links.length === 0) return;
-    const encoding = meshEncoding(track.getSettings().height ?? 0, links.length);
-    for (const link of links) {
-      const sender = link.peer._pc.getSenders().find((s) => s.track === track);
-      if (sender) void cameraEncodings.apply(sender, encoding);
-    }
-  };
+  /** Our camera's encoding on each link (meshCamera.ts), tuned for the links that are connected. */
+  const camera = createMeshCamera();
+  const tuneCameras = () => camera.tune([...entries.values()].flatMap((e) => (e.link?.peer.connected ? [e.link.peer._pc] : [])));
 
   const connectLink = (entry: Entry, initiator: boolean): Link => {
     entry.link?.peer.destroy();
     const outbound = [media.stream(), media.screen()].filter((s): s is MediaStream => s !== null && s.getTracks().length > 0);
     const peer = new SimplePeer({ initiator, trickle: true, objectMode: true, config: { iceServers }, streams: outbound }) as Peer;
-    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false };
+    const link: Link = { peer, initiator, ice: 'new', troubleSince: null, lastRestartAt: null, streams: [], info: null, releasedCamera: false, resend: new Resend() };
     entry.link = link;
     entry.set.connected(false);
     entry.set.cameraDecoding(false);
@@ -164,8 +151,13 @@ export function createMesh(options: MeshOptions) {
 
     peer.on('signal', (data: SimplePeer.SignalData) => {
       // A (re)negotiation may hand the senders new parameters: tune them again at the next tick.
-      if ((data as { type?: string }).type !== 'candidate') for (const s of peer._pc.getSenders()) cameraEncodings.forget(s);
-      if (current()) options.sendSignal(sessionId, data as unknown as Record<string, unknown>);
+      const type = (data as { type?: string }).type;
+      if (type !== 'candidate') camera.forget(peer._pc);
+      if (!current()) return;
+      const message = data as unknown as Record<string, unknown>;
+      if (type === 'offer') link.resend.offer(message);
+      else if (type === 'candidate') link.resend.candidate(message);
+      options.sendSignal(sessionId, message);
     });
     peer.on('connect', () => {
       if (!current()) return;
@@ -176,7 +168,7 @@ export function createMesh(options: MeshOptions) {
     peer.on('data', (chunk: unknown) => {
       const message = parseLinkMessage(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array));
       if (!message || !current()) return;
-      if (message.kind === 'camera') return void sendCamera(link, message.wanted);
+      if (message.kind === 'camera') return void camera.setWanted(link.peer._pc, message.wanted);
       link.info = message;
       publishStreams(entry);
     });
@@ -191,9 +183,11 @@ export function createMesh(options: MeshOptions) {
     });
     peer.on('iceStateChange', (state: RTCIceConnectionState) => {
       if (!current()) return;
+      const troubled = link.troubleSince !== null;
       link.ice = state;
       if (state === 'disconnected') link.troubleSince ??= Date.now();
       else link.troubleSince = null;
+      if (state === 'disconnected' || state === 'failed' || (troubled && state === 'connected')) options.networkChanged?.();
     });
     peer.on('error', (error: Error & { code?: string }) => {
       console.warn(`mesh: link to ${sessionId} failed: ${error.code ?? error.message}`);
@@ -268,15 +262,8 @@ export function createMesh(options: MeshOptions) {
       const link = entry.link;
       const trackId = entry.view.camera()?.getVideoTracks()[0]?.id;
       if (!link || !trackId || link.peer.destroyed) continue;
-      let frames = 0;
-      try {
-        (await link.peer._pc.getStats()).forEach((r: { type: string; kind?: string; trackIdentifier?: string; framesDecoded?: number }) => {
-          if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier === trackId) frames = Math.max(frames, r.framesDecoded ?? 0);
-        });
-      } catch {
-        continue; // closed meanwhile
-      }
-      if (entry.link === link) entry.set.cameraDecoding(frames > 0);
+      const frames = await framesDecoded(link.peer._pc, trackId);
+      if (frames !== null && entry.link === link) entry.set.cameraDecoding(frames > 0);
     }
   };
 
@@ -363,6 +350,14 @@ export function createMesh(options: MeshOptions) {
     },
     peerLeft(sessionId: string) {
       remove(sessionId);
+    },
+    /** A new signalling socket took over: each offer still unanswered goes again, with its candidates. */
+    signallingReconnected() {
+      for (const [sessionId, entry] of entries) {
+        const link = entry.link;
+        if (!isLive(entry) || !link) continue;
+        for (const message of link.resend.again(link.peer._pc.signalingState === 'have-local-offer')) options.sendSignal(sessionId, message);
+      }
     },
     signal(from: string, data: Record<string, unknown>) {
       if (closed) return;

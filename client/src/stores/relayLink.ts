@@ -32,6 +32,7 @@ import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
 import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
+import { Resend } from '../lib/resend.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe, restartAnswered, restarted } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
@@ -44,6 +45,8 @@ export type RelayLinkOptions = {
   send(message: RelayClientMessage): boolean;
   iceServers(): RTCIceServer[];
   epoch(): number;
+  /** The connection's network went away or came back, or an answer is late: check the signalling socket (signalling.ts `probe`). */
+  networkChanged?(): void;
 };
 
 export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
@@ -79,6 +82,8 @@ export function createRelayLink(options: RelayLinkOptions) {
   let offerScheduled = false;
   let sentOffer = false;
   const outCandidates: RTCIceCandidate[] = [];
+  /** The last offer sent and the candidates since, for a new signalling socket to send again. */
+  const resend = new Resend<RelayClientMessage>();
   const inCandidates: Array<IceCandidate | null> = [];
   let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
@@ -125,7 +130,9 @@ export function createRelayLink(options: RelayLinkOptions) {
         const mid = senders[source]?.mid;
         return mid ? [{ mid, source }] : [];
       });
-      options.send({ type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, offerId, ...(iceRestart ? { iceRestart } : {}) });
+      const message: RelayClientMessage = { type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, offerId, ...(iceRestart ? { iceRestart } : {}) };
+      resend.offer(message);
+      options.send(message);
       sentOffer = true;
       for (const c of outCandidates.splice(0)) sendCandidate(c);
       setLayout((n) => n + 1);
@@ -135,7 +142,9 @@ export function createRelayLink(options: RelayLinkOptions) {
   };
   const retryOffer = (conn: RTCPeerConnection) => {
     if (pc() !== conn || !offering) return;
+    clearTimeout(offering.timer);
     offering = null;
+    options.networkChanged?.();
     requestOffer();
   };
   const requestOffer = () => {
@@ -145,8 +154,11 @@ export function createRelayLink(options: RelayLinkOptions) {
     queueMicrotask(offer);
   };
 
-  const sendCandidate = (c: RTCIceCandidate) =>
-    options.send({ type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } });
+  const sendCandidate = (c: RTCIceCandidate) => {
+    const message: RelayClientMessage = { type: 'relay-candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } };
+    resend.candidate(message);
+    options.send(message);
+  };
 
   const build = () => {
     clearTimeout(rebuildTimer);
@@ -170,8 +182,10 @@ export function createRelayLink(options: RelayLinkOptions) {
     };
     conn.onconnectionstatechange = () => {
       if (pc() !== conn) return;
-      if (conn.connectionState === 'connected') failures = 0;
-      health = observe(health, conn.connectionState, Date.now());
+      const state = conn.connectionState;
+      if (state === 'connected') failures = 0;
+      if (state === 'disconnected' || state === 'failed' || (state === 'connected' && health.troubleSince !== null)) options.networkChanged?.();
+      health = observe(health, state, Date.now());
       recover();
     };
     addSlots('audio', AUDIO_SLOTS);
@@ -236,6 +250,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     senders = {};
     outCandidates.length = 0;
     inCandidates.length = 0;
+    resend.clear();
     sentView = null;
     setSlots(null);
     setPaused(NO_PAUSES);
@@ -295,6 +310,10 @@ export function createRelayLink(options: RelayLinkOptions) {
   return {
     pc,
     slots,
+    /** A new signalling socket took over: what went into the old one may be lost (lib/resend.ts). */
+    signallingReconnected() {
+      for (const message of resend.again(offering !== null)) options.send(message);
+    },
     /** Opens the connection (idempotent) with `videoSlots` video slots, or adds slots up to that many. */
     open(videoSlots: number) {
       const more = videoSlots - wantVideoSlots;

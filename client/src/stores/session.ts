@@ -32,15 +32,18 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
   const [error, setError] = createSignal<{ code: string; message: string } | null>(null);
   const [dominant, setDominant] = createSignal<string | null>(null);
   let iceServers: RTCIceServer[] = [];
+  const probe = () => signalling.probe();
   const mesh = createMesh({
     sendSignal: (to, data) => signalling.send({ type: 'signal', to, data }),
     isPresent: (sessionId) => roster().has(sessionId),
     selfSessionId: SESSION_ID,
+    networkChanged: probe,
   });
   const relay = createRelayLink({
     send: (message) => signalling.send(message),
     iceServers: () => iceServers,
     epoch: () => path.mode()?.epoch ?? 0,
+    networkChanged: probe,
   });
   const path = createMediaPath({
     mesh,
@@ -108,7 +111,7 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
     }
   };
 
-  const signalling = createSignalling({ url: signallingUrl(roomId, join.token, SESSION_ID), onMessage });
+  const signalling = createSignalling({ url: signallingUrl(roomId, join.token, SESSION_ID), onMessage, onReconnected: () => (relay.signallingReconnected(), mesh.signallingReconnected()) });
 
   createEffect(() => {
     doc.setPresence({ audio: media.hasAudio() && media.micOn(), video: media.hasVideo() && media.cameraOn(), screen: media.screen() !== null });
@@ -140,8 +143,10 @@ export function createRoomSession(roomId: string, join: CachedJoin) {
   };
   const onPageHide = () => close(true);
   window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('online', probe);
   onCleanup(() => {
     window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('online', probe);
     close(true); // a no-op for the socket when the relay already ended the session
   });
 
