@@ -30,12 +30,13 @@
  */
 import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
-import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sameView, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
+import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 import { Resend } from '../lib/resend.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe, restartAnswered, restarted } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
+import { createRelayView } from './relayView.ts';
 import { createSlotDecoding } from './slotDecoding.ts';
 
 type Slot = { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; stream: MediaStream };
@@ -52,7 +53,6 @@ export type RelayLinkOptions = {
 export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
 
 const ANSWER_TIMEOUT_MS = 4000;
-const VIEW_DEBOUNCE_MS = 250;
 
 function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
   const codecs = onlyCodec(RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [], kind === 'audio' ? 'audio/opus' : 'video/VP8');
@@ -91,9 +91,7 @@ export function createRelayLink(options: RelayLinkOptions) {
   let healthTimer: ReturnType<typeof setTimeout> | undefined;
   /** restartIce() was called: offers carry `iceRestart` until one of them is answered. */
   let restarting = false;
-  let view: ViewTile[] = [];
-  let sentView: ViewTile[] | null = null;
-  let viewTimer: ReturnType<typeof setTimeout> | undefined;
+  const view = createRelayView({ send: (m) => options.send(m), ready: () => pc() !== null && sentOffer });
 
   const slotByMid = (mid: string) => slotList.find((s) => s.transceiver.mid === mid);
 
@@ -235,8 +233,8 @@ export function createRelayLink(options: RelayLinkOptions) {
     if (cameraRids && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
     for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
     setLayout((n) => n + 1);
-    sentView = null; // a new relay peer forgets the view
-    flushView();
+    view.forget(); // a new relay peer knows no view
+    view.flush();
     if (wantOffer) requestOffer();
   };
 
@@ -251,7 +249,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     outCandidates.length = 0;
     inCandidates.length = 0;
     resend.clear();
-    sentView = null;
+    view.forget();
     setSlots(null);
     setPaused(NO_PAUSES);
     conn?.close();
@@ -301,18 +299,14 @@ export function createRelayLink(options: RelayLinkOptions) {
     screenChanged: () => publishing && attachTracks() && requestOffer(),
   });
 
-  const flushView = () => {
-    clearTimeout(viewTimer);
-    if (!pc() || !sentOffer || (sentView && sameView(sentView, view))) return;
-    if (options.send({ type: 'view', videos: view })) sentView = view;
-  };
-
   return {
     pc,
     slots,
     /** A new signalling socket took over: what went into the old one may be lost (lib/resend.ts). */
     signallingReconnected() {
       for (const message of resend.again(offering !== null)) options.send(message);
+      view.forget();
+      view.flush();
     },
     /** Opens the connection (idempotent) with `videoSlots` video slots, or adds slots up to that many. */
     open(videoSlots: number) {
@@ -400,13 +394,11 @@ export function createRelayLink(options: RelayLinkOptions) {
     },
     /** The tiles we show, in priority order (sent debounced, when it changed). */
     setView(videos: ViewTile[]) {
-      view = videos;
-      clearTimeout(viewTimer);
-      viewTimer = setTimeout(flushView, VIEW_DEBOUNCE_MS);
+      view.set(videos);
     },
     dispose() {
       unsubscribe();
-      clearTimeout(viewTimer);
+      view.stop();
       this.close();
     },
   };
