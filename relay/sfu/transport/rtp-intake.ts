@@ -83,9 +83,9 @@ export class RtpIntake {
     this.#options = options;
     this.#now = options.nowMs ?? (() => performance.now());
     const event = transport.iceTransport.connection.onData as unknown as OnData;
-    const werift = event.execute;
+    const werift = event.execute; // a method (patched werift): called on the event, never detached
     const mine = (data: Buffer) => {
-      if (!this.#take(data)) werift(data);
+      if (!this.#take(data)) werift.call(event, data);
     };
     event.execute = mine;
     this.#unhook = () => {
