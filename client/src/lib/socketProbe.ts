@@ -34,6 +34,14 @@ export function probeUnanswered(s: ProbeState, now: number): boolean {
   return s.probeSentAt !== null && s.lastHeardAt < s.probeSentAt && now - s.probeSentAt >= PROBE_TIMEOUT_MS;
 }
 
+/**
+ * A peer connection's new state says its network went away (`disconnected`, `failed`) or came back
+ * (`connected` after trouble): the moments to probe. `wasTroubled`: it was in trouble before this state.
+ */
+export function networkChanged(state: RTCIceConnectionState | RTCPeerConnectionState, wasTroubled: boolean): boolean {
+  return state === 'disconnected' || state === 'failed' || (wasTroubled && state === 'connected');
+}
+
 /** While reconnecting: may a probe start the next attempt now instead of waiting for the backoff? */
 export function mayAttemptEarly(lastAttemptAt: number, now: number): boolean {
   return now - lastAttemptAt >= PROBE_TIMEOUT_MS;

@@ -22,6 +22,7 @@ import { meshInitiator } from '../lib/pathSwitch.ts';
 import { classifyStreams, type StreamsMessage } from '../lib/remoteStreams.ts';
 import { framesDecoded } from '../lib/framesDecoded.ts';
 import { Resend } from '../lib/resend.ts';
+import { networkChanged } from '../lib/socketProbe.ts';
 import { parseLinkMessage } from '../lib/linkMessages.ts';
 import { media } from './media.ts';
 import { createMeshCamera } from './meshCamera.ts';
@@ -187,7 +188,7 @@ export function createMesh(options: MeshOptions) {
       link.ice = state;
       if (state === 'disconnected') link.troubleSince ??= Date.now();
       else link.troubleSince = null;
-      if (state === 'disconnected' || state === 'failed' || (troubled && state === 'connected')) options.networkChanged?.();
+      if (networkChanged(state, troubled)) options.networkChanged?.();
     });
     peer.on('error', (error: Error & { code?: string }) => {
       console.warn(`mesh: link to ${sessionId} failed: ${error.code ?? error.message}`);

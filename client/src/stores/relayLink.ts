@@ -33,6 +33,7 @@ import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, Vid
 import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 import { Resend } from '../lib/resend.ts';
+import { networkChanged } from '../lib/socketProbe.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe, restartAnswered, restarted } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
@@ -182,7 +183,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       if (pc() !== conn) return;
       const state = conn.connectionState;
       if (state === 'connected') failures = 0;
-      if (state === 'disconnected' || state === 'failed' || (state === 'connected' && health.troubleSince !== null)) options.networkChanged?.();
+      if (networkChanged(state, health.troubleSince !== null)) options.networkChanged?.();
       health = observe(health, state, Date.now());
       recover();
     };

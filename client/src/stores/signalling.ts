@@ -71,12 +71,16 @@ export function createSignalling(options: SignallingOptions): Signalling {
     if (s.readyState === WebSocket.OPEN || s.readyState === WebSocket.CONNECTING) s.close(1000, 'closed by client');
   };
 
-  const finish = (final: SignallingState) => {
-    stopped = true;
+  const stopTimers = () => {
     clearTimeout(retryTimer);
     clearTimeout(probeTimer);
     clearTimeout(connectTimer);
     clearInterval(pingTimer);
+  };
+
+  const finish = (final: SignallingState) => {
+    stopped = true;
+    stopTimers();
     setState(final);
     const s = socket;
     socket = null;
@@ -86,13 +90,10 @@ export function createSignalling(options: SignallingOptions): Signalling {
   /** The socket is lost (closed, or given up): reconnect, at once or after the backoff. */
   const lost = (at: 'now' | 'backoff') => {
     socket = null;
-    clearInterval(pingTimer);
-    clearTimeout(probeTimer);
-    clearTimeout(connectTimer);
+    stopTimers();
     probeSentAt = null;
     if (stopped) return;
     setState('reconnecting');
-    clearTimeout(retryTimer);
     if (at === 'now') open();
     else retryTimer = setTimeout(open, backoffDelay(attempt++));
   };
