@@ -7,8 +7,8 @@
  * bookkeeping costs about as much as the forwarding decision, so for a nominated pair on a UDP socket
  * this does the same check (werift's own, through a cast: it is private in its typings) and the same
  * `socket.send`, with the packet in pieces (scatter/gather, no concatenation). No nominated pair (not
- * connected yet) means no send; during an ICE restart, the pair from before it (keepPairThroughRestart). Anything else — TCP or TURN pairs, a
- * werift whose internals moved — goes through `connection.send`.
+ * connected yet) means no send; during an ICE restart, the pair from before it (keepPairThroughRestart).
+ * Anything else — TCP or TURN pairs, a werift whose internals moved — goes through `connection.send`.
  */
 import type { Socket } from 'node:dgram';
 import type { RTCDtlsTransport } from 'werift';
@@ -22,6 +22,8 @@ type Internals = {
 const noop = () => {};
 
 type Pair = NonNullable<Internals['nominated']>;
+/** The UDP socket iceSend sends on itself for `pair`; undefined for any other kind of pair. */
+const socketOf = (pair: Pair | undefined) => (pair?.protocol.type === 'stun' ? pair.protocol.transport?.socket : undefined);
 /** The pair in use when an ICE restart began, used until the restarted agent nominates one (keepPairThroughRestart). */
 const previous = new WeakMap<object, Pair>();
 
@@ -53,7 +55,7 @@ const ownSends = new WeakSet<object>();
 function kept(connection: Connection): boolean {
   const c = connection as unknown as Internals;
   const pair = c.nominated ? undefined : previous.get(connection);
-  return pair?.protocol.type === 'stun' && pair.protocol.transport?.socket !== undefined && typeof c.canSendApplicationData === 'function';
+  return socketOf(pair) !== undefined && typeof c.canSendApplicationData === 'function';
 }
 
 /** Sends `parts` as one datagram. False when the connection may not carry media now. */
@@ -63,7 +65,7 @@ export function iceSend(connection: Connection, parts: readonly Uint8Array[], le
   // next restart replaces it (no map work per send while one is nominated).
   const pair = c.nominated ?? previous.get(connection);
   if (!pair && typeof c.canSendApplicationData === 'function') return false;
-  const socket = pair?.protocol.type === 'stun' ? pair.protocol.transport?.socket : undefined;
+  const socket = socketOf(pair);
   if (!pair || !socket || typeof c.canSendApplicationData !== 'function') {
     connection.send(Buffer.concat(parts)).catch(noop);
     return true;
