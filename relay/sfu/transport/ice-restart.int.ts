@@ -61,7 +61,16 @@ async function call(sendPath: SendPath) {
     for (const c of clients.values()) await c.close();
     room.close();
   };
-  return { room, clients, a, b, sent, errors, close };
+  /** Holds the relay's messages to a (its signalling socket is cut off); `release` delivers them in order, but those `skip` names. */
+  const holdA = () => {
+    clients.delete(A);
+    const at = sent.length;
+    return async (skip: (m: RelayServerMessage) => boolean = () => false) => {
+      clients.set(A, a);
+      for (const [s, m] of sent.slice(at)) if (s === A && !skip(m)) await a.receive(m);
+    };
+  };
+  return { room, clients, a, b, sent, errors, close, holdA };
 }
 
 /** What a's peer on the relay is made of, to compare before and after a restart. */
@@ -126,14 +135,14 @@ mediaTest('an ICE restart mid-call is answered on the same peer: publications, s
 });
 
 mediaTest('restart offers that arrive together after an outage are answered in turn, each answer naming its offer; the last one\'s answer brings media back', async (sendPath) => {
-  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  const { room, a, b, sent, errors, close, holdA } = await call(sendPath);
   try {
     const before = snapshot(room, a, b);
     const restarts = before.peer.ice.restarts;
     // A browser whose signalling socket was cut off re-sends its restart offer every 4 s, each time with
     // new credentials; once the link is back the relay reads them all at once. Here a gets its
     // messages by hand, to apply only the answer to its last offer, as the browser client does.
-    clients.delete(A);
+    const release = holdA();
     const from = sent.length;
     const first = await a.restartIceOffer();
     const last = await a.restartIceOffer();
@@ -143,8 +152,7 @@ mediaTest('restart offers that arrive together after an outage are answered in t
     const toA = sent.slice(from).filter(([s]) => s === A).map(([, m]) => m);
     const answers = toA.filter((m) => m.type === 'relay-answer');
     assert.equal(answers.map((m) => m.type === 'relay-answer' && m.offerId), [7, 8], 'each answer carries its offer\'s id');
-    clients.set(A, a);
-    for (const m of toA) if (m !== answers[0]) await a.receive(m);
+    await release((m) => m === answers[0]);
     const n = counts(a, b);
     await waitFor('media again from a', () => counts(a, b).bFromA >= n.bFromA + 10);
     await waitFor('media again to a', () => counts(a, b).aFromB >= n.aFromB + 10);
@@ -158,14 +166,14 @@ mediaTest('restart offers that arrive together after an outage are answered in t
 });
 
 mediaTest('a restart offer lost in an outage: the client\'s candidates count two restarts, the relay one; they come before any check, and the relay\'s ICE still completes', async (sendPath) => {
-  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  const { room, a, b, errors, close, holdA } = await call(sendPath);
   try {
     const before = snapshot(room, a, b);
     // The browser's candidates carry `generation N`, its own count of restarts, and the ufrag of theirs;
     // werift nominated a pair only when that N equalled its own count (relay-network.e2e.ts: Chromium
     // at 2, the relay at 1, and the restarted ICE never completed). The candidates of the lost offer
     // reach the relay too, before the offer they belong to would: they name other credentials and go.
-    clients.delete(A);
+    const release = holdA();
     const gathered: string[] = [];
     a.pc.onIceCandidate.subscribe((c) => c && gathered.push(c.candidate));
     await a.restartIceOffer();
@@ -175,12 +183,10 @@ mediaTest('a restart offer lost in an outage: the client\'s candidates count two
     const ufrag = offerIdentity(last).ufrag!;
     const candidates = gathered.slice(from);
     assert.ok(candidates.every((c) => c.includes(' generation 2 ') && c.endsWith(` ufrag ${ufrag}`)), candidates.join('; '));
-    const at = sent.length;
     await room.handle(A, { type: 'relay-offer', sdp: last, epoch: 1, iceRestart: true });
     // Sent again after the offer, as the client does on a new signalling socket: before any check.
     for (const candidate of candidates) await room.handle(A, { type: 'relay-candidate', candidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 } });
-    clients.set(A, a);
-    for (const [s, m] of sent.slice(at)) if (s === A) await a.receive(m);
+    await release();
     await waitFor('the relay agent connected', () => before.peer.ice.lastRestart === 'connected', 5000);
     assert.is(before.peer.ice.restarts, 1);
     const n = counts(a, b);
@@ -193,19 +199,17 @@ mediaTest('a restart offer lost in an outage: the client\'s candidates count two
 });
 
 mediaTest('while a restart\'s checks run, the relay\'s own RTCP (a keyframe request) still reaches the client, over the pair in use before', async (sendPath) => {
-  const { room, clients, a, b, sent, errors, close } = await call(sendPath);
+  const { room, a, b, errors, close, holdA } = await call(sendPath);
   try {
     const before = snapshot(room, a, b);
-    clients.delete(A); // the answer is held: the relay's restarted agent gets no nomination meanwhile
-    const at = sent.length;
+    const release = holdA(); // the answer is held: the relay's restarted agent gets no nomination meanwhile
     await room.handle(A, { type: 'relay-offer', sdp: await a.restartIceOffer(), epoch: 1, iceRestart: true });
     const camera = before.peer.publications().find((p) => p.kind === 'video')!;
     const plis = a.plis;
     assert.ok(before.peer.requestKeyframe(camera), 'the relay asks');
     await waitFor('the keyframe request at the client', () => a.plis > plis, 2000);
     assert.is(before.peer.ice.lastRestart, null, 'the restarted checks had not completed');
-    clients.set(A, a);
-    for (const [s, m] of sent.slice(at)) if (s === A) await a.receive(m);
+    await release();
     await waitFor('the relay agent connected', () => before.peer.ice.lastRestart === 'connected', 5000);
     assert.equal(errors, []);
   } finally {
