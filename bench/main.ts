@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { barChart, median, table, writeResults, xyChart } from './report.ts';
 import { runCeiling } from './ceiling.ts';
+import type { CeilingResult } from './ceiling.ts';
 import { CORE_PRESETS, runCore } from './core.ts';
 import { runFanout } from './fanout/run.ts';
 import type { FanoutRow } from './fanout/run.ts';
@@ -103,9 +104,12 @@ if (scenario === 'all' || scenario === 'ceiling') {
 }
 
 // Packets/s the publisher sends, step by step, until loss passes 1 %. Each relay's figure is taken at its
-// last step under that, so the steps are closer together where the two saturate (naive werift: 3,000–4,000
-// here; Palabre: 6,000–8,000): a coarse step below either would understate that one.
-const FANOUT_RATES = [1000, 2000, 3000, 3500, 4000, 5000, 6000, 7000, 8000, 12000];
+// last step under that, so a relay that saturates just above a step is understated by up to one step.
+// Above 2,000 the steps grow by 8–10 % each, the same relative gap wherever a relay saturates (naive
+// werift: 3,000–4,000 here; Palabre: 5,500–7,000), so neither relay's figure gets a coarser grid than
+// the other's. With 1,000-step gaps, Palabre's losing at 6,000 in one round of three (at its edge)
+// dropped its figure to the 5,000 step's, ~12 % lower.
+const FANOUT_RATES = [1000, 2000, 2500, 2750, 3000, 3250, 3500, 3800, 4100, 4500, 4900, 5300, 5800, 6300, 6900, 7500, 8200, 9000, 12000];
 
 if (scenario === 'all' || scenario === 'fanout') {
   // --rounds R: R rounds of both relays, the order swapped each round, so one run gives R ratios side by
@@ -148,6 +152,14 @@ if (scenario === 'all' || scenario === 'fanout') {
     console.log(`${rounds > 1 ? `round ${i + 1}: ` : ''}forwarded packets/s per core at < 1 % loss: Palabre ${Math.round(r.palabre)}, naive werift ${Math.round(r.naive)}, ratio ${ratios[i]!.toFixed(2)}`);
   }
   if (rounds > 1) console.log(`ratio Palabre ÷ naive, median of ${rounds} rounds: ${ratio.toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(', ')})`);
+  // With the ceiling in the same run (`all`): the ratio a relay would reach if each forwarded packet cost
+  // exactly Node's seal + send, and nothing else (no receive, no decision): what bounds the ratio here.
+  const gcm = (report.ceiling as CeilingResult[] | undefined)?.find((c) => c.profile === 'AEAD_AES_128_GCM' && c.sealer === 'werift' && c.withSend);
+  if (gcm) {
+    const bounds = perRound.map((r) => gcm.packetsPerCpuSecond / Math.max(1, r.naive));
+    report.fanoutRatioBound = median(bounds);
+    console.log(`a relay costing only Node's SRTP seal + UDP send per packet (${Math.round(gcm.packetsPerCpuSecond)}/s per core, GCM) ÷ naive: ${bounds.map((x) => x.toFixed(2)).join(', ')}; Palabre is at ${perRound.map((r) => `${Math.round((100 * r.palabre) / gcm.packetsPerCpuSecond)} %`).join(', ')} of that ceiling`);
+  }
   for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core${rounds > 1 ? ', median round' : ''})`, value: median(perRound.map((r) => r[mode as 'palabre' | 'naive'])) });
 }
 
