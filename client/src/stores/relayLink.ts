@@ -3,8 +3,8 @@
  *
  * The client always offers, the relay only answers. Transceivers: `recvonly` slots (3 audio for the
  * loudest speakers, one video per remote tile), added first and never removed; then, once publishing,
- * `sendonly` microphone, camera (VP8 simulcast q/h/f) and screen share. Every transceiver keeps only
- * Opus or VP8 (setCodecPreferences), which is all the relay forwards and keeps the SDP small.
+ * `sendonly` microphone, camera (VP8 simulcast q/h/f) and screen share (relaySenders.ts). Every
+ * transceiver keeps only Opus or VP8 (keepCodec), which is all the relay forwards and keeps the SDP small.
  *
  * Warm (before the room escalates): slots only, no media — ICE and DTLS are up when the switch comes.
  * `publish()` adds the sendonly tracks and re-offers with the current epoch; `unpublish()` just empties
@@ -30,18 +30,18 @@
  */
 import { createSignal } from 'solid-js';
 import type { RelayClientMessage, SlotsMessage, IceCandidate, PausedMessage, VideoSource } from '../../../relay/sfu/transport/protocol.ts';
-import { AUDIO_SLOTS, audioSeats, sendOnlyLayers, simulcastLayers, changedMids, onlyCodec, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
+import { AUDIO_SLOTS, audioSeats, changedMids, sdpMids, tileKey, videoSeats, type ViewTile } from '../lib/relaySlots.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 import { Resend } from '../lib/resend.ts';
 import { networkChanged } from '../lib/socketProbe.ts';
 import { NO_PAUSES, pausedVideos, type PausedVideos } from '../lib/pausedVideos.ts';
 import { defaultRelayRecovery, freshHealth, observe, restartAnswered, restarted } from '../lib/relayRecovery.ts';
 import { media } from './media.ts';
+import { createRelaySenders, keepCodec } from './relaySenders.ts';
 import { createRelayView } from './relayView.ts';
 import { createSlotDecoding } from './slotDecoding.ts';
 
 type Slot = { kind: 'audio' | 'video'; transceiver: RTCRtpTransceiver; stream: MediaStream };
-type Senders = { audio?: RTCRtpTransceiver; camera?: RTCRtpTransceiver; screen?: RTCRtpTransceiver };
 
 export type RelayLinkOptions = {
   send(message: RelayClientMessage): boolean;
@@ -55,15 +55,6 @@ export type SlotMedia = { stream: MediaStream | null; decoding: boolean };
 
 const ANSWER_TIMEOUT_MS = 4000;
 
-function keepCodec(t: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
-  const codecs = onlyCodec(RTCRtpReceiver.getCapabilities(kind)?.codecs ?? [], kind === 'audio' ? 'audio/opus' : 'video/VP8');
-  try {
-    if (codecs.length > 0) t.setCodecPreferences(codecs);
-  } catch (error) {
-    console.warn('relay: setCodecPreferences failed', error);
-  }
-}
-
 export function createRelayLink(options: RelayLinkOptions) {
   const [pc, setPc] = createSignal<RTCPeerConnection | null>(null);
   const decoding = createSlotDecoding(pc);
@@ -71,11 +62,7 @@ export function createRelayLink(options: RelayLinkOptions) {
   const [layout, setLayout] = createSignal(0); // bumped when slots get mids
   const [paused, setPaused] = createSignal<PausedVideos>(NO_PAUSES);
   let slotList: Slot[] = [];
-  let senders: Senders = {};
   let publishing = false;
-  /** The relay's last `layers` for our camera (empty: all layers). */
-  /** The relay's last `layers` for our camera (null: not told yet, every layer on). */
-  let cameraRids: string[] | null = null;
   let wantVideoSlots = 0;
   let offering: { id: number; epoch: number; timer: ReturnType<typeof setTimeout>; iceRestart: boolean } | null = null;
   let offerIds = 0;
@@ -92,6 +79,7 @@ export function createRelayLink(options: RelayLinkOptions) {
   let healthTimer: ReturnType<typeof setTimeout> | undefined;
   /** restartIce() was called: offers carry `iceRestart` until one of them is answered. */
   let restarting = false;
+  const senders = createRelaySenders(pc);
   const view = createRelayView({ send: (m) => options.send(m), ready: () => pc() !== null && sentOffer });
 
   const slotByMid = (mid: string) => slotList.find((s) => s.transceiver.mid === mid);
@@ -125,11 +113,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     try {
       await conn.setLocalDescription();
       if (pc() !== conn) return;
-      const videoSources = (['camera', 'screen'] as const).flatMap((source) => {
-        const mid = senders[source]?.mid;
-        return mid ? [{ mid, source }] : [];
-      });
-      const message: RelayClientMessage = { type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources, offerId, ...(iceRestart ? { iceRestart } : {}) };
+      const message: RelayClientMessage = { type: 'relay-offer', sdp: conn.localDescription!.sdp, epoch, videoSources: senders.videoSources(), offerId, ...(iceRestart ? { iceRestart } : {}) };
       resend.offer(message);
       options.send(message);
       sentOffer = true;
@@ -165,7 +149,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     const conn = new RTCPeerConnection({ iceServers: options.iceServers(), bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     setPc(conn);
     slotList = [];
-    senders = {};
+    senders.reset();
     sentOffer = false;
     offering = null;
     health = freshHealth();
@@ -173,7 +157,6 @@ export function createRelayLink(options: RelayLinkOptions) {
     decoding.reset();
     setSlots(null);
     setPaused(NO_PAUSES);
-    cameraRids = null; // a new relay peer starts from every layer, as the browser does
     conn.onicecandidate = (event) => {
       if (pc() !== conn || !event.candidate) return;
       if (sentOffer) sendCandidate(event.candidate);
@@ -189,7 +172,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     };
     addSlots('audio', AUDIO_SLOTS);
     addSlots('video', wantVideoSlots);
-    if (publishing) attachTracks();
+    if (publishing) senders.attach();
     requestOffer();
   };
 
@@ -229,9 +212,7 @@ export function createRelayLink(options: RelayLinkOptions) {
       recover(); // the restart has 5 s from now to connect
     }
     offering = null;
-    // Applying an answer turns every simulcast encoding back on in Chromium, and a camera added since the
-    // relay's last `layers` starts with all of them: (re)apply the relay's choice after each answer.
-    if (cameraRids && senders.camera) void sendOnlyLayers(senders.camera.sender, cameraRids);
+    senders.answered();
     for (const c of inCandidates.splice(0)) await conn.addIceCandidate(c ?? undefined).catch(() => undefined);
     setLayout((n) => n + 1);
     view.forget(); // a new relay peer knows no view
@@ -246,7 +227,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     const conn = pc();
     setPc(null);
     slotList = [];
-    senders = {};
+    senders.reset();
     outCandidates.length = 0;
     inCandidates.length = 0;
     resend.clear();
@@ -264,40 +245,10 @@ export function createRelayLink(options: RelayLinkOptions) {
     rebuildTimer = setTimeout(build, backoffDelay(failures++));
   };
 
-  /** Adds or refills the sendonly transceivers; true when the m-sections changed (a re-offer is due). */
-  const attachTracks = (): boolean => {
-    const conn = pc();
-    if (!conn) return false;
-    const cam = media.stream();
-    const wanted: Record<keyof Senders, MediaStreamTrack | null> = {
-      audio: cam?.getAudioTracks()[0] ?? null,
-      camera: cam?.getVideoTracks()[0] ?? null,
-      screen: media.screen()?.getVideoTracks()[0] ?? null,
-    };
-    let added = false;
-    for (const source of ['audio', 'camera', 'screen'] as const) {
-      const track = wanted[source];
-      const existing = senders[source];
-      if (existing) {
-        if (existing.sender.track !== track) void existing.sender.replaceTrack(track).catch(() => undefined);
-        continue;
-      }
-      if (!track) continue;
-      const stream = source === 'screen' ? media.screen()! : cam!;
-      const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
-      if (source === 'camera') init.sendEncodings = simulcastLayers(track.getSettings().height ?? 180);
-      const transceiver = conn.addTransceiver(track, init);
-      keepCodec(transceiver, source === 'audio' ? 'audio' : 'video');
-      senders[source] = transceiver;
-      added = true;
-    }
-    return added;
-  };
-
   const unsubscribe = media.subscribe({
-    trackAdded: () => publishing && attachTracks() && requestOffer(),
-    trackReplaced: () => publishing && attachTracks() && requestOffer(),
-    screenChanged: () => publishing && attachTracks() && requestOffer(),
+    trackAdded: () => publishing && senders.attach() && requestOffer(),
+    trackReplaced: () => publishing && senders.attach() && requestOffer(),
+    screenChanged: () => publishing && senders.attach() && requestOffer(),
   });
 
   return {
@@ -323,13 +274,13 @@ export function createRelayLink(options: RelayLinkOptions) {
     /** Sends our tracks to the relay (re-offering for the current epoch). */
     publish() {
       publishing = true;
-      attachTracks();
+      senders.attach();
       requestOffer();
     },
     /** Stops sending, keeping the connection and its slots (warm). */
     unpublish() {
       publishing = false;
-      for (const t of Object.values(senders)) void t?.sender.replaceTrack(null).catch(() => undefined);
+      senders.empty();
     },
     /** Re-offers with the current epoch (the relay ignores offers of an older one); also on the relay's `relay-reoffer` (it would answer differently now). */
     reoffer() {
@@ -388,11 +339,7 @@ export function createRelayLink(options: RelayLinkOptions) {
     /** Polls decoded frames while a switch waits for them; turning it on first re-bases every slot. */
     watchDecoding: (on: boolean) => decoding.watch(on),
     /** The relay's `layers`: the camera's simulcast layers someone needs; the others stop encoding. */
-    setCameraLayers(rids: string[]) {
-      cameraRids = rids;
-      const sender = senders.camera?.sender;
-      if (sender) void sendOnlyLayers(sender, rids);
-    },
+    setCameraLayers: senders.setCameraLayers,
     /** The tiles we show, in priority order (sent debounced, when it changed). */
     setView(videos: ViewTile[]) {
       view.set(videos);
