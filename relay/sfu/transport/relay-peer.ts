@@ -27,6 +27,8 @@
  *   being rejected alone; the room then drops the peer.
  * - SRTP: as DTLS client (the answerer's role) werift offers AEAD_AES_128_GCM before
  *   AES_CM_128_HMAC_SHA1_80; as server it picks its own first match. GCM wins whenever the browser has it.
+ *   Chromium 156 as shipped has none: it settles on AES_CM_128_HMAC_SHA1_80 with the relay, and with
+ *   itself (measured; testing/chromium-capture.json records the relay's side).
  * - ICE restart (an offer with new ice-ufrag/pwd, same certificate: ice-restart.ts): werift's
  *   setRemoteDescription restarts the ICE agent (fresh local credentials, candidates and checklist on
  *   the same sockets) and keeps the DTLS transport, its SRTP keys and every transceiver. But its
