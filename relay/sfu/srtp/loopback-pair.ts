@@ -5,11 +5,16 @@
  * the network".
  *
  * VP8 is negotiated without NACK, so nothing is retransmitted behind a test's back.
+ *
+ * `profile`: the SRTP profile both sides allow (werift otherwise settles on AEAD_AES_128_GCM, while
+ * Chromium offers only AES_CM_128_HMAC_SHA1_80): set on each side's DTLS transport (werift keeps the
+ * list there, an instance field it reads when DTLS starts) before ICE connects.
  */
-import { MediaStreamTrack, RTCPeerConnection, useVP8 } from 'werift';
+import { MediaStreamTrack, ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RTCPeerConnection, useVP8 } from 'werift';
 import type { RTCRtpSender, RtpPacket } from 'werift';
 import { waitUntil } from '../../test/wait.ts';
 import { isRtpDatagram } from '../forward/index.ts';
+import type { ProfileName } from './reference.ts';
 
 /** Returns true to drop the packet. */
 export type Tap = (srtp: Buffer) => boolean;
@@ -33,7 +38,14 @@ const config = {
   codecs: { video: [useVP8({ rtcpFeedback: [] })], audio: [] },
 };
 
-export async function loopbackPair(tracks = 1): Promise<LoopbackPair> {
+const PROFILES: Record<ProfileName, number> = { AEAD_AES_128_GCM: ProtectionProfileAeadAes128Gcm, AES128_CM_HMAC_SHA1_80: ProtectionProfileAes128CmHmacSha1_80 };
+
+/** Both sides' DTLS transports allow only `profile` (see the header). */
+function only(pc: RTCPeerConnection, profile: ProfileName | undefined): void {
+  if (profile) for (const t of pc.dtlsTransports) (t as unknown as { srtpProfiles: number[] }).srtpProfiles = [PROFILES[profile]];
+}
+
+export async function loopbackPair(tracks = 1, profile?: ProfileName): Promise<LoopbackPair> {
   const sending = new RTCPeerConnection(config);
   const receiving = new RTCPeerConnection(config);
   const local = Array.from({ length: tracks }, () => new MediaStreamTrack({ kind: 'video' }));
@@ -48,7 +60,9 @@ export async function loopbackPair(tracks = 1): Promise<LoopbackPair> {
   });
 
   await sending.setLocalDescription(await sending.createOffer());
+  only(sending, profile);
   await receiving.setRemoteDescription(sending.localDescription!);
+  only(receiving, profile);
   await receiving.setLocalDescription(await receiving.createAnswer());
   await sending.setRemoteDescription(receiving.localDescription!);
   await waitUntil(
