@@ -8,7 +8,9 @@
  * so their figures compare; `rooms` — whole rooms of synthetic participants against the real relay
  * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes);
  * `ui` — the participants panel in Chromium, rooms of 10 and 150 side by side (`--participants`, `--rounds`).
- * `fanout` (and `all`) take `--rounds R` too: R rounds of both relays, and the median ratio.
+ * `fanout` (and `all`) take `--rounds R` too: R rounds of both relays, and the median ratio; and
+ * `--profile gcm|sha1`: the SRTP profile the load peers allow (default: werift's choice, GCM; Chromium
+ * offers only SHA1_80).
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     'verify-every': { type: 'string' },
     'publisher-layers': { type: 'string' },
     rounds: { type: 'string' },
+    profile: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -47,11 +50,17 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]
        rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]
-       fanout: [--rounds R]
+       fanout: [--rounds R] [--profile gcm|sha1]
        ui: [--participants N[,N…]] [--rounds R]`);
   process.exit(0);
 }
 const scenario = values.scenario as Scenario;
+const PROFILE_OPTIONS = { gcm: 'AEAD_AES_128_GCM', sha1: 'AES128_CM_HMAC_SHA1_80' } as const;
+if (values.profile !== undefined && !(values.profile in PROFILE_OPTIONS)) {
+  console.error(`--profile must be gcm or sha1 (the SRTP profile the fanout's load peers allow), not "${values.profile}"`);
+  process.exit(2);
+}
+const profile = values.profile === undefined ? undefined : PROFILE_OPTIONS[values.profile as keyof typeof PROFILE_OPTIONS];
 if (!SCENARIOS.includes(scenario)) {
   console.error(`unknown scenario "${values.scenario}": choose one of ${SCENARIOS.join(', ')}`);
   process.exit(2);
@@ -123,13 +132,13 @@ if (scenario === 'all' || scenario === 'fanout') {
   for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 === 1 ? (['palabre', 'naive'] as const) : (['naive', 'palabre'] as const)) {
       const rows = await runFanout(values.smoke
-        ? { mode, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
-        : { mode, subscribers: 10, rates: FANOUT_RATES, seconds, onProgress: (l) => progress(rounds > 1 ? `round ${round}: ${l}` : l) });
+        ? { mode, profile, subscribers: 3, rates: [200], seconds: Math.max(1, seconds), onProgress: progress }
+        : { mode, profile, subscribers: 10, rates: FANOUT_RATES, seconds, onProgress: (l) => progress(rounds > 1 ? `round ${round}: ${l}` : l) });
       fanout.push(...rows.map((r) => ({ ...r, round })));
     }
   }
   report.fanout = fanout;
-  console.log('\nFan-out, 1 publisher → N subscribers over real ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');
+  console.log(`\nFan-out, 1 publisher → N subscribers over real ICE/DTLS-SRTP (${[...new Set(fanout.map((r) => r.srtp))].join(', ')}) on loopback (relay on core 0, load on core 1):`);
   console.log(table(fanout.map((r) => ({
     ...(rounds > 1 ? { round: r.round } : {}),
     relay: r.mode,
@@ -154,11 +163,12 @@ if (scenario === 'all' || scenario === 'fanout') {
   if (rounds > 1) console.log(`ratio Palabre ÷ naive, median of ${rounds} rounds: ${ratio.toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(', ')})`);
   // With the ceiling in the same run (`all`): the ratio a relay would reach if each forwarded packet cost
   // exactly Node's seal + send, and nothing else (no receive, no decision): what bounds the ratio here.
-  const gcm = (report.ceiling as CeilingResult[] | undefined)?.find((c) => c.profile === 'AEAD_AES_128_GCM' && c.sealer === 'werift' && c.withSend);
-  if (gcm) {
-    const bounds = perRound.map((r) => gcm.packetsPerCpuSecond / Math.max(1, r.naive));
+  const ceilingProfile = profile ?? 'AEAD_AES_128_GCM';
+  const ceiling = (report.ceiling as CeilingResult[] | undefined)?.find((c) => c.profile === ceilingProfile && c.sealer === 'werift' && c.withSend);
+  if (ceiling) {
+    const bounds = perRound.map((r) => ceiling.packetsPerCpuSecond / Math.max(1, r.naive));
     report.fanoutRatioBound = median(bounds);
-    console.log(`a relay costing only Node's SRTP seal + UDP send per packet (${Math.round(gcm.packetsPerCpuSecond)}/s per core, GCM) ÷ naive: ${bounds.map((x) => x.toFixed(2)).join(', ')}; Palabre is at ${perRound.map((r) => `${Math.round((100 * r.palabre) / gcm.packetsPerCpuSecond)} %`).join(', ')} of that ceiling`);
+    console.log(`a relay costing only Node's SRTP seal + UDP send per packet (${Math.round(ceiling.packetsPerCpuSecond)}/s per core, ${ceilingProfile}) ÷ naive: ${bounds.map((x) => x.toFixed(2)).join(', ')}; Palabre is at ${perRound.map((r) => `${Math.round((100 * r.palabre) / ceiling.packetsPerCpuSecond)} %`).join(', ')} of that ceiling`);
   }
   for (const mode of ['palabre', 'naive']) bars.push({ label: `fanout ${mode} (forwarded per core${rounds > 1 ? ', median round' : ''})`, value: median(perRound.map((r) => r[mode as 'palabre' | 'naive'])) });
 }

@@ -9,6 +9,8 @@ import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useVP8 } fro
 import { tuneUdpSockets } from '../../relay/udp-sockets.ts';
 import { isRtpDatagram } from '../../relay/sfu/forward/index.ts';
 import { SrtpSampler } from '../srtp-sampler.ts';
+import { allowOnlyProfile } from '../../relay/sfu/srtp/profiles.ts';
+import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
 
 // The clients' sockets get the relay's 4 MB receive buffer too: with the 208 KB default, the direct send
 // path's bursts (a packet to every subscriber at once) overflowed them from ~20k packets/s, and the
@@ -25,7 +27,8 @@ export class LoadPeer {
   #seq = 1;
   #ssrc = 0;
 
-  constructor(readonly session: string, readonly role: 'publisher' | 'subscriber') {
+  /** `profile`: the only SRTP profile this peer allows (the relay then takes it); none: werift's choice, GCM. */
+  constructor(readonly session: string, readonly role: 'publisher' | 'subscriber', readonly profile?: ProfileName) {
     if (role === 'publisher') this.#ssrc = this.pc.addTransceiver(this.track, { direction: 'sendonly' }).sender.ssrc;
     else this.pc.addTransceiver('video', { direction: 'recvonly' });
     this.pc.onTrack.subscribe((t) => t.onReceiveRtp.subscribe(() => void this.received++));
@@ -34,6 +37,7 @@ export class LoadPeer {
 
   async offer(): Promise<string> {
     await this.pc.setLocalDescription(await this.pc.createOffer());
+    allowOnlyProfile(this.pc, this.profile);
     return this.pc.localDescription!.sdp;
   }
 

@@ -14,8 +14,12 @@ import { treeCpuSeconds } from '../proc-cpu.ts';
 import type { ReceivePath, SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 import { nextMessage } from '../child-message.ts';
+import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
 
-export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
+/** werift's SRTP profile numbers (RFC 5764 §4.1.2, RFC 7714 §14.2) by name. */
+const PROFILE_NAMES: Record<number, string> = { 1: 'AES_CM_128_HMAC_SHA1_80', 7: 'AEAD_AES_128_GCM' };
+
+export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; srtp: string; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
 
 const userSys = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return [Number(f[11]) / 100, Number(f[12]) / 100]; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,22 +44,26 @@ async function connect(child: ChildProcess, peer: LoadPeer): Promise<void> {
 }
 
 /** `sendPath` and `receivePath` choose Palabre's paths (RelayRoomOptions.sendPath, RelayPeerOptions.receivePath; default: the relay's defaults). */
-export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
+export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; profile?: ProfileName; subscribers: number; rates: number[]; seconds: number; onProgress?: (l: string) => void }): Promise<FanoutRow[]> {
   if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const child = startRelay(opts.mode, opts.sendPath, opts.receivePath);
   const rows: FanoutRow[] = [];
   const peers: LoadPeer[] = [];
   try {
     await nextMessage(child, (m: any) => (m?.ready ? true : undefined), 'the relay to start', 15_000);
-    const publisher = new LoadPeer('publisher', 'publisher');
+    const publisher = new LoadPeer('publisher', 'publisher', opts.profile);
     peers.push(publisher);
     await connect(child, publisher);
     for (let i = 0; i < opts.subscribers; i++) {
-      const s = new LoadPeer(`subscriber-${i}`, 'subscriber');
+      const s = new LoadPeer(`subscriber-${i}`, 'subscriber', opts.profile);
       peers.push(s);
       await connect(child, s);
     }
     const subscribers = peers.slice(1);
+    // The profile the publisher's and the first subscriber's links really use (they must agree).
+    const profileOf = (p: LoadPeer) => PROFILE_NAMES[(p.pc.dtlsTransports[0]?.srtp as { config?: { profile?: number } } | undefined)?.config?.profile ?? 0] ?? 'unknown';
+    const srtp = profileOf(publisher);
+    if (profileOf(subscribers[0]!) !== srtp) throw new Error(`SRTP profiles differ: publisher ${srtp}, subscriber ${profileOf(subscribers[0]!)}`);
     for (const s of subscribers) s.lighten();
     const payload = vp8Payload();
     publisher.burst(5, payload); // a first keyframe, so every subscriber's layer is live
@@ -84,7 +92,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
       child.send({ stats: true });
       const { rss } = await reply;
       const loss = Math.max(0, 1 - received / (sent * opts.subscribers));
-      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), ...(opts.mode === 'palabre' && opts.receivePath ? { receivePath: opts.receivePath } : {}), subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20, sampledVerified: subscribers.reduce((a, s) => a + s.verified, 0), sampledAuthFailures: subscribers.reduce((a, s) => a + s.authFailures, 0) });
+      rows.push({ mode: opts.mode, ...(opts.mode === 'palabre' && opts.sendPath ? { sendPath: opts.sendPath } : {}), ...(opts.mode === 'palabre' && opts.receivePath ? { receivePath: opts.receivePath } : {}), srtp, subscribers: opts.subscribers, rate, forwardedPerSecond: received / wall, loss, relayCpuPercent: (100 * cpu) / wall, cpuUsPerForwarded: (cpu * 1e6) / Math.max(1, received), relayRssMb: rss / 2 ** 20, sampledVerified: subscribers.reduce((a, s) => a + s.verified, 0), sampledAuthFailures: subscribers.reduce((a, s) => a + s.authFailures, 0) });
       if (loss > 0.01) break;
     }
   } finally {

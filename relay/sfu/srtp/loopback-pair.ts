@@ -6,14 +6,13 @@
  *
  * VP8 is negotiated without NACK, so nothing is retransmitted behind a test's back.
  *
- * `profile`: the SRTP profile both sides allow (werift otherwise settles on AEAD_AES_128_GCM, while
- * Chromium offers only AES_CM_128_HMAC_SHA1_80): set on each side's DTLS transport (werift keeps the
- * list there, an instance field it reads when DTLS starts) before ICE connects.
+ * `profile`: the SRTP profile both sides allow (profiles.ts); werift's own choice is AEAD_AES_128_GCM.
  */
-import { MediaStreamTrack, ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RTCPeerConnection, useVP8 } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, useVP8 } from 'werift';
 import type { RTCRtpSender, RtpPacket } from 'werift';
 import { waitUntil } from '../../test/wait.ts';
 import { isRtpDatagram } from '../forward/index.ts';
+import { allowOnlyProfile as only } from './profiles.ts';
 import type { ProfileName } from './reference.ts';
 
 /** Returns true to drop the packet. */
@@ -37,13 +36,6 @@ const config = {
   bundlePolicy: 'max-bundle' as const,
   codecs: { video: [useVP8({ rtcpFeedback: [] })], audio: [] },
 };
-
-const PROFILES: Record<ProfileName, number> = { AEAD_AES_128_GCM: ProtectionProfileAeadAes128Gcm, AES128_CM_HMAC_SHA1_80: ProtectionProfileAes128CmHmacSha1_80 };
-
-/** Both sides' DTLS transports allow only `profile` (see the header). */
-function only(pc: RTCPeerConnection, profile: ProfileName | undefined): void {
-  if (profile) for (const t of pc.dtlsTransports) (t as unknown as { srtpProfiles: number[] }).srtpProfiles = [PROFILES[profile]];
-}
 
 export async function loopbackPair(tracks = 1, profile?: ProfileName): Promise<LoopbackPair> {
   const sending = new RTCPeerConnection(config);
