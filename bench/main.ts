@@ -9,8 +9,8 @@
  * (`--preset audio-150|meeting-25|meeting-150`, default all three; `--participants N[,N…]` resizes);
  * `ui` — the participants panel in Chromium, rooms of 10 and 150 side by side (`--participants`, `--rounds`).
  * `fanout` (and `all`) take `--rounds R` too: R rounds of both relays, and the median ratio; and
- * `--profile gcm|sha1`: the SRTP profile the load peers allow (default: werift's choice, GCM; Chromium
- * offers only SHA1_80).
+ * `--profile gcm|sha1`: the SRTP profile the load peers allow, in `rooms` too (default: werift's
+ * choice, GCM; Chromium offers only SHA1_80).
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run bench -- [--scenario ${SCENARIOS.join('|')}] [--seconds S] [--smoke]
        rooms: [--preset ${ROOM_PRESETS.map((p) => p.name).join('|')}] [--participants N[,N…]] [--load-procs K] [--verify-every N]
-       fanout: [--rounds R] [--profile gcm|sha1]
+       fanout: [--rounds R] [--profile gcm|sha1]   rooms also takes --profile
        ui: [--participants N[,N…]] [--rounds R]`);
   process.exit(0);
 }
@@ -201,12 +201,13 @@ if (scenario === 'rooms') {
       seconds: values.smoke ? Math.max(1, Math.min(seconds, 2)) : seconds,
       loadProcs: values['load-procs'] ? Number(values['load-procs']) : undefined,
       verifyEvery: values['verify-every'] ? Number(values['verify-every']) : undefined,
+      profile,
       onProgress: progress,
     }));
   }
   report.rooms = rooms;
   report.rmemMax = rmemMax();
-  console.log('\nRooms: synthetic participants against the real relay over ICE/DTLS-SRTP on loopback (relay on core 0, load on core 1):');
+  console.log(`\nRooms: synthetic participants against the real relay over ICE/DTLS-SRTP (${[...new Set(rooms.map((r) => r.srtp))].join('; ')}) on loopback (relay on core 0, load on core 1):`);
   console.log(table(rooms.map((r) => ({
     preset: r.preset,
     joined: `${r.joined}/${r.participants}`,

@@ -15,9 +15,7 @@ import type { ReceivePath, SendPath } from '../../relay/sfu/transport/relay-peer
 import { LoadPeer, vp8Payload } from './load.ts';
 import { nextMessage } from '../child-message.ts';
 import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
-
-/** werift's SRTP profile numbers (RFC 5764 §4.1.2, RFC 7714 §14.2) by name. */
-const PROFILE_NAMES: Record<number, string> = { 1: 'AES_CM_128_HMAC_SHA1_80', 7: 'AEAD_AES_128_GCM' };
+import { profileName } from '../../relay/sfu/srtp/profiles.ts';
 
 export type FanoutRow = { mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath; srtp: string; subscribers: number; rate: number; forwardedPerSecond: number; loss: number; relayCpuPercent: number; cpuUsPerForwarded: number; relayRssMb: number; sampledVerified: number; sampledAuthFailures: number };
 
@@ -61,7 +59,7 @@ export async function runFanout(opts: { mode: 'palabre' | 'naive'; sendPath?: Se
     }
     const subscribers = peers.slice(1);
     // The profile the publisher's and the first subscriber's links really use (they must agree).
-    const profileOf = (p: LoadPeer) => PROFILE_NAMES[(p.pc.dtlsTransports[0]?.srtp as { config?: { profile?: number } } | undefined)?.config?.profile ?? 0] ?? 'unknown';
+    const profileOf = (p: LoadPeer) => profileName(p.pc) ?? 'unknown';
     const srtp = profileOf(publisher);
     if (profileOf(subscribers[0]!) !== srtp) throw new Error(`SRTP profiles differ: publisher ${srtp}, subscriber ${profileOf(subscribers[0]!)}`);
     for (const s of subscribers) s.lighten();

@@ -11,7 +11,7 @@ import type { PathSnapshot } from './light-path.ts';
 import { monoUs } from './media.ts';
 import { reportStalls } from './stalls.ts';
 
-export type ParticipantReport = { index: number; times: JoinTimes; errors: string[]; path: PathSnapshot | undefined };
+export type ParticipantReport = { index: number; times: JoinTimes; errors: string[]; path: PathSnapshot | undefined; srtp: string | undefined };
 export type LoadMessage = { join?: ParticipantSpec; measure?: boolean; report?: true; close?: true };
 
 const [base, roomId] = process.argv.slice(2) as [string, string];
@@ -35,7 +35,7 @@ process.on('message', (m: LoadMessage) => {
   }
   if (m.measure !== undefined) for (const p of participants) p.media?.measure(m.measure);
   if (m.report) {
-    const report: ParticipantReport[] = participants.map((p) => ({ index: p.spec.index, times: p.times, errors: p.errors.slice(0, 5), path: p.media?.snapshot() }));
+    const report: ParticipantReport[] = participants.map((p) => ({ index: p.spec.index, times: p.times, errors: p.errors.slice(0, 5), path: p.media?.snapshot(), srtp: p.srtpProfile() }));
     reply({ report });
   }
   if (m.close) {

@@ -18,9 +18,12 @@ import { LOOPBACK_PEER_CONFIG, RID_EXTENSION_ID, simulcastOffer } from '../../re
 import type { ServerMessage } from '../../relay/signal/protocol.ts';
 import { LightPath } from './light-path.ts';
 import { monoUs } from './media.ts';
+import { allowOnlyProfile, profileName } from '../../relay/sfu/srtp/profiles.ts';
+import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
 
 /** `followLayers`: obey the relay's `layers` message (a browser does); off shows what it saves. */
-export type ParticipantSpec = { index: number; video: boolean; tiles: number; talking: boolean; verifyEvery: number; followLayers: boolean };
+/** `profile`: the only SRTP profile the participant allows (relay/sfu/srtp/profiles.ts); none: werift's choice, GCM. */
+export type ParticipantSpec = { index: number; video: boolean; tiles: number; talking: boolean; verifyEvery: number; followLayers: boolean; profile?: ProfileName };
 
 /** Milestones of a join, µs on the monotonic clock (0: not reached). */
 export type JoinTimes = { start: number; joined: number; welcome: number; answer: number; connected: number; firstMedia: number };
@@ -52,6 +55,11 @@ export class Participant {
   #dtx = false;
   /** The Opus frame length the answer asks of our microphone (`a=ptime`; 20 ms without). */
   #audioFrameMs = 20;
+
+  /** The SRTP profile the relay connection negotiated, once DTLS is up. */
+  srtpProfile(): string | undefined {
+    return profileName(this.#pc);
+  }
 
   constructor(readonly spec: ParticipantSpec, readonly base: string, readonly roomId: string) {
     this.sessionId = `bench-${process.pid}-${spec.index}-${Math.random().toString(36).slice(2, 8)}`;
@@ -181,6 +189,7 @@ export class Participant {
       if (state === 'failed') this.errors.push(`relay connection failed ${((monoUs() - this.times.start) / 1e6).toFixed(1)} s after the join began (${this.#progress()}; ICE ${pc.iceConnectionState}, DTLS ${this.#audio?.dtlsTransport?.state ?? 'none'})`);
     });
     await pc.setLocalDescription(await pc.createOffer());
+    allowOnlyProfile(pc, this.spec.profile);
     let sdp = pc.localDescription!.sdp;
     if (this.#video?.mid) sdp = simulcastOffer(sdp, this.#video.mid, ['q', 'h', 'f']);
     const videoSources = this.#video?.mid ? [{ mid: this.#video.mid, source: 'camera' }] : undefined;

@@ -22,6 +22,7 @@ import { summarize } from './summary.ts';
 import type { RoomsRow } from './summary.ts';
 import { udpDrops } from './udp-drops.ts';
 import { nextMessage } from '../child-message.ts';
+import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
 
 export type RoomsOptions = {
   preset: RoomPreset;
@@ -34,6 +35,8 @@ export type RoomsOptions = {
   followLayers?: boolean;
   /** Joins in flight at once (default 4). */
   joinConcurrency?: number;
+  /** The only SRTP profile participants allow (default: werift's choice, GCM; Chromium offers only SHA1_80). */
+  profile?: ProfileName;
   onProgress?: (line: string) => void;
 };
 
@@ -71,7 +74,7 @@ export async function runRooms(o: RoomsOptions): Promise<RoomsRow> {
     const joinedAt = Date.now();
     for (let i = 0; i < preset.participants; i++) {
       while (inFlight >= concurrency) await sleep(5);
-      const spec: ParticipantSpec = { index: i, video: preset.video, tiles: preset.tiles, talking: i < preset.talkers, verifyEvery: o.verifyEvery ?? 20, followLayers: o.followLayers ?? true };
+      const spec: ParticipantSpec = { index: i, video: preset.video, tiles: preset.tiles, talking: i < preset.talkers, verifyEvery: o.verifyEvery ?? 20, followLayers: o.followLayers ?? true, ...(o.profile ? { profile: o.profile } : {}) };
       const load = loads[i % procs]!;
       inFlight++;
       void nextMessage(load, (m: any) => (m?.joined === i || m?.failed === i ? m : undefined), `participant ${i} to join`, 60_000)

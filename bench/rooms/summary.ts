@@ -8,6 +8,8 @@ import { percentile } from './stream-stats.ts';
 
 export type RoomsRow = {
   preset: string;
+  /** The SRTP profiles the participants' relay connections negotiated. */
+  srtp: string;
   participants: number;
   joined: number;
   seconds: number;
@@ -79,6 +81,7 @@ export function summarize(preset: { name: string; participants: number }, report
     preset: preset.name,
     participants: preset.participants,
     joined: reports.filter((r) => r.times.connected > 0).length,
+    srtp: [...new Set(reports.flatMap((r) => (r.srtp ? [r.srtp] : [])))].join(', ') || 'none',
     seconds: w.seconds,
     sentPerSecond: sent / w.seconds,
     relayInPerSecond: relayIn / w.seconds,

@@ -12,6 +12,12 @@ import type { ProfileName } from './reference.ts';
 
 const PROFILES: Record<ProfileName, number> = { AEAD_AES_128_GCM: ProtectionProfileAeadAes128Gcm, AES128_CM_HMAC_SHA1_80: ProtectionProfileAes128CmHmacSha1_80 };
 
+/** The profile `pc`'s first DTLS transport negotiated (RFC 5764 / RFC 7714 name), once DTLS is up. */
+export function profileName(pc: RTCPeerConnection | undefined): string | undefined {
+  const profile = (pc?.dtlsTransports[0]?.srtp as { config?: { profile?: number } } | undefined)?.config?.profile;
+  return profile === ProtectionProfileAeadAes128Gcm ? 'AEAD_AES_128_GCM' : profile === ProtectionProfileAes128CmHmacSha1_80 ? 'AES_CM_128_HMAC_SHA1_80' : undefined;
+}
+
 /** Only `profile` on `pc`'s DTLS transports (none given: werift's own list stays). */
 export function allowOnlyProfile(pc: RTCPeerConnection, profile: ProfileName | undefined): void {
   if (profile) for (const t of pc.dtlsTransports) (t as unknown as { srtpProfiles: number[] }).srtpProfiles = [PROFILES[profile]];
