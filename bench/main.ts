@@ -20,7 +20,7 @@ import type { CeilingResult } from './ceiling.ts';
 import { CORE_PRESETS, runCore } from './core.ts';
 import { runFanout } from './fanout/run.ts';
 import type { FanoutRow } from './fanout/run.ts';
-import { spawnSync } from 'node:child_process';
+import { canUnshareNetwork, inLoopbackNamespace, rerunInLoopbackNamespace } from '../relay/test/netns.ts';
 import { ROOM_PRESETS, sized } from './rooms/presets.ts';
 import { runRooms } from './rooms/run.ts';
 import type { RoomsRow } from './rooms/summary.ts';
@@ -57,7 +57,7 @@ if (values.help) {
 const scenario = values.scenario as Scenario;
 const PROFILE_OPTIONS = { gcm: 'AEAD_AES_128_GCM', sha1: 'AES128_CM_HMAC_SHA1_80' } as const;
 if (values.profile !== undefined && !(values.profile in PROFILE_OPTIONS)) {
-  console.error(`--profile must be gcm or sha1 (the SRTP profile the fanout's load peers allow), not "${values.profile}"`);
+  console.error(`--profile must be gcm or sha1 (the SRTP profile the fanout's and rooms' load peers allow), not "${values.profile}"`);
   process.exit(2);
 }
 const profile = values.profile === undefined ? undefined : PROFILE_OPTIONS[values.profile as keyof typeof PROFILE_OPTIONS];
@@ -73,15 +73,12 @@ if (!(seconds > 0 && seconds <= 600)) {
 
 // WebRTC scenarios run inside a loopback-only network namespace: re-run this command in one (as root).
 const needsNetwork = scenario === 'all' || scenario === 'fanout' || scenario === 'rooms' || scenario === 'ui';
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
-if (needsNetwork && !isolated) {
-  if (process.getuid?.() !== 0 || spawnSync('unshare', ['-n', 'true']).status !== 0) {
+if (needsNetwork && !inLoopbackNamespace()) {
+  if (process.getuid?.() !== 0 || !canUnshareNetwork()) {
     console.error('the fanout, rooms and ui scenarios need a loopback-only network namespace: run as root, or choose --scenario core|ceiling');
     process.exit(2);
   }
-  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...argv], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  rerunInLoopbackNamespace();
 }
 
 const progress = (label: string) => process.stderr.write(`… ${label}\n`);

@@ -11,7 +11,7 @@
  * variants the per-core throughput ratio (the inverse ratio of µs per packet, at rates where both lost
  * < 1 %), with its median over the rounds.
  */
-import { spawnSync } from 'node:child_process';
+import { rerunInLoopbackNamespace } from '../../relay/test/netns.ts';
 import { parseArgs } from 'node:util';
 import type { ReceivePath, SendPath } from '../../relay/sfu/transport/relay-peer.ts';
 import { median } from '../report.ts';
@@ -28,12 +28,7 @@ const { values } = parseArgs({
   },
 });
 
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
-if (!isolated) {
-  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...argv], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+rerunInLoopbackNamespace();
 
 type Variant = { label: string; mode: 'palabre' | 'naive'; sendPath?: SendPath; receivePath?: ReceivePath };
 const ALL: Variant[] = [

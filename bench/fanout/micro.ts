@@ -22,7 +22,7 @@
  * `ceiling`: the `ceiling` scenario's AEAD_AES_128_GCM case (werift's sealer, one send to a sink) in the
  * same rotation, so each figure is also a fraction of what Node can send per core in that run.
  */
-import { spawnSync } from 'node:child_process';
+import { rerunInLoopbackNamespace } from '../../relay/test/netns.ts';
 import { parseArgs } from 'node:util';
 import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
 import type { RTCRtpTransceiver } from 'werift';
@@ -34,11 +34,7 @@ import { startUdpSink } from '../udp-sink.ts';
 import { LoadPeer, vp8Payload } from './load.ts';
 
 const { values } = parseArgs({ options: { packets: { type: 'string', default: '20000' }, subscribers: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' } } });
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
-if (!isolated) {
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+rerunInLoopbackNamespace();
 
 const PEER = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -21,8 +21,10 @@ import { monoUs } from './media.ts';
 import { allowOnlyProfile, profileName } from '../../relay/sfu/srtp/profiles.ts';
 import type { ProfileName } from '../../relay/sfu/srtp/reference.ts';
 
-/** `followLayers`: obey the relay's `layers` message (a browser does); off shows what it saves. */
-/** `profile`: the only SRTP profile the participant allows (relay/sfu/srtp/profiles.ts); none: werift's choice, GCM. */
+/**
+ * `followLayers`: obey the relay's `layers` message (a browser does); off shows what it saves.
+ * `profile`: the only SRTP profile the participant allows (relay/sfu/srtp/profiles.ts); none: werift's choice, GCM.
+ */
 export type ParticipantSpec = { index: number; video: boolean; tiles: number; talking: boolean; verifyEvery: number; followLayers: boolean; profile?: ProfileName };
 
 /** Milestones of a join, µs on the monotonic clock (0: not reached). */

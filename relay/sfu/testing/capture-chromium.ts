@@ -16,7 +16,7 @@
  * byte). captured.ts rebuilds packets of the original length from that; captured.test.ts replays them.
  */
 import { createServer } from 'node:http';
-import { spawnSync } from 'node:child_process';
+import { rerunInLoopbackNamespace } from '../../test/netns.ts';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fakeCameraFile, launchBrowser } from '../../../client/e2e/harness.ts';
@@ -27,11 +27,7 @@ import { RelayPeer } from '../transport/relay-peer.ts';
 import type { IceCandidate } from '../transport/protocol.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'relay/sfu/testing/chromium-capture.json' } } });
-const isolated = spawnSync('ip', ['-o', 'link', 'show']).stdout?.toString().trim().split('\n').length === 1;
-if (!isolated) {
-  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+rerunInLoopbackNamespace();
 
 const VIDEO_PAYLOAD_KEPT = 16;
 const CAPTURE_MS = 1000;

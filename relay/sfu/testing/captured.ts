@@ -23,7 +23,7 @@ export function loadCapture(path = new URL('./chromium-capture.json', import.met
   return { chromium: json.chromium, cipher: json.cipher, publications: json.publications, packets };
 }
 
-/** The URI → id map of a captured publication's negotiated extensions. */
+/** The id a captured publication negotiated for extension `uri`, if it did. */
 export function extensionId(pub: CapturedPublication, uri: string): number | undefined {
   const entry = Object.entries(pub.extensions).find(([, u]) => u === uri);
   return entry ? Number(entry[0]) : undefined;
